@@ -28,15 +28,17 @@ const (
 // jute-encoded (as Apache's Request.request ByteBuffer and the Zab REQUEST
 // packet): the stage that needs it decodes it.
 type ClientRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	SessionId     int64                  `protobuf:"varint,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
-	Cxid          int32                  `protobuf:"varint,2,opt,name=cxid,proto3" json:"cxid,omitempty"` // RequestHeader.xid
-	Type          int32                  `protobuf:"varint,3,opt,name=type,proto3" json:"type,omitempty"` // wire.OpCode
-	Payload       []byte                 `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"`
-	ConnId        uint64                 `protobuf:"varint,5,opt,name=conn_id,json=connId,proto3" json:"conn_id,omitempty"`
-	Trace         *TraceContext          `protobuf:"bytes,6,opt,name=trace,proto3" json:"trace,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	SessionId      int64                  `protobuf:"varint,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Cxid           int32                  `protobuf:"varint,2,opt,name=cxid,proto3" json:"cxid,omitempty"` // RequestHeader.xid
+	Type           int32                  `protobuf:"varint,3,opt,name=type,proto3" json:"type,omitempty"` // wire.OpCode
+	Payload        []byte                 `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"`
+	ConnId         uint64                 `protobuf:"varint,5,opt,name=conn_id,json=connId,proto3" json:"conn_id,omitempty"`
+	Trace          *TraceContext          `protobuf:"bytes,6,opt,name=trace,proto3" json:"trace,omitempty"`
+	Auth           []*Id                  `protobuf:"bytes,7,rep,name=auth,proto3" json:"auth,omitempty"`                                            // the session's identities (ACL checks in prep)
+	SessionTimeout int32                  `protobuf:"varint,8,opt,name=session_timeout,json=sessionTimeout,proto3" json:"session_timeout,omitempty"` // createSession only: the negotiated timeout
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *ClientRequest) Reset() {
@@ -109,6 +111,20 @@ func (x *ClientRequest) GetTrace() *TraceContext {
 		return x.Trace
 	}
 	return nil
+}
+
+func (x *ClientRequest) GetAuth() []*Id {
+	if x != nil {
+		return x.Auth
+	}
+	return nil
+}
+
+func (x *ClientRequest) GetSessionTimeout() int32 {
+	if x != nil {
+		return x.SessionTimeout
+	}
+	return 0
 }
 
 // Proposal is a txn on its way from prep to sync to final. reply_to_conn
@@ -490,11 +506,569 @@ func (x *StageFailed) GetReason() string {
 	return ""
 }
 
+// SessionOpen asks the session manager to create a session (session_id 0)
+// or to attach an existing one to a new connection (ConnectRequest).
+type SessionOpen struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ConnId        uint64                 `protobuf:"varint,1,opt,name=conn_id,json=connId,proto3" json:"conn_id,omitempty"`
+	SessionId     int64                  `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Passwd        []byte                 `protobuf:"bytes,3,opt,name=passwd,proto3" json:"passwd,omitempty"`
+	Timeout       int32                  `protobuf:"varint,4,opt,name=timeout,proto3" json:"timeout,omitempty"`
+	LastZxidSeen  int64                  `protobuf:"varint,5,opt,name=last_zxid_seen,json=lastZxidSeen,proto3" json:"last_zxid_seen,omitempty"`
+	ReadOnly      bool                   `protobuf:"varint,6,opt,name=read_only,json=readOnly,proto3" json:"read_only,omitempty"`
+	RemoteAddr    string                 `protobuf:"bytes,7,opt,name=remote_addr,json=remoteAddr,proto3" json:"remote_addr,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionOpen) Reset() {
+	*x = SessionOpen{}
+	mi := &file_pipeline_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionOpen) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionOpen) ProtoMessage() {}
+
+func (x *SessionOpen) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionOpen.ProtoReflect.Descriptor instead.
+func (*SessionOpen) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *SessionOpen) GetConnId() uint64 {
+	if x != nil {
+		return x.ConnId
+	}
+	return 0
+}
+
+func (x *SessionOpen) GetSessionId() int64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *SessionOpen) GetPasswd() []byte {
+	if x != nil {
+		return x.Passwd
+	}
+	return nil
+}
+
+func (x *SessionOpen) GetTimeout() int32 {
+	if x != nil {
+		return x.Timeout
+	}
+	return 0
+}
+
+func (x *SessionOpen) GetLastZxidSeen() int64 {
+	if x != nil {
+		return x.LastZxidSeen
+	}
+	return 0
+}
+
+func (x *SessionOpen) GetReadOnly() bool {
+	if x != nil {
+		return x.ReadOnly
+	}
+	return false
+}
+
+func (x *SessionOpen) GetRemoteAddr() string {
+	if x != nil {
+		return x.RemoteAddr
+	}
+	return ""
+}
+
+// SessionOpened answers SessionOpen to the connection. timeout 0 means the
+// session is invalid or expired: the connection sends the timeOut=0
+// ConnectResponse and closes, as Apache does.
+type SessionOpened struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SessionId     int64                  `protobuf:"varint,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Passwd        []byte                 `protobuf:"bytes,2,opt,name=passwd,proto3" json:"passwd,omitempty"`
+	Timeout       int32                  `protobuf:"varint,3,opt,name=timeout,proto3" json:"timeout,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionOpened) Reset() {
+	*x = SessionOpened{}
+	mi := &file_pipeline_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionOpened) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionOpened) ProtoMessage() {}
+
+func (x *SessionOpened) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionOpened.ProtoReflect.Descriptor instead.
+func (*SessionOpened) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *SessionOpened) GetSessionId() int64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *SessionOpened) GetPasswd() []byte {
+	if x != nil {
+		return x.Passwd
+	}
+	return nil
+}
+
+func (x *SessionOpened) GetTimeout() int32 {
+	if x != nil {
+		return x.Timeout
+	}
+	return 0
+}
+
+// SessionClosed is sent by the final stage to the session manager when a
+// closeSession txn was applied.
+type SessionClosed struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SessionId     int64                  `protobuf:"varint,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionClosed) Reset() {
+	*x = SessionClosed{}
+	mi := &file_pipeline_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionClosed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionClosed) ProtoMessage() {}
+
+func (x *SessionClosed) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionClosed.ProtoReflect.Descriptor instead.
+func (*SessionClosed) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *SessionClosed) GetSessionId() int64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+// Touch records client activity of a session (coalesced by the session actor).
+type Touch struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SessionId     int64                  `protobuf:"varint,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	UnixMillis    int64                  `protobuf:"varint,2,opt,name=unix_millis,json=unixMillis,proto3" json:"unix_millis,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Touch) Reset() {
+	*x = Touch{}
+	mi := &file_pipeline_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Touch) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Touch) ProtoMessage() {}
+
+func (x *Touch) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Touch.ProtoReflect.Descriptor instead.
+func (*Touch) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Touch) GetSessionId() int64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *Touch) GetUnixMillis() int64 {
+	if x != nil {
+		return x.UnixMillis
+	}
+	return 0
+}
+
+// ConnAttached/ConnDetached bind a session actor to its current connection.
+type ConnAttached struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ConnId        uint64                 `protobuf:"varint,1,opt,name=conn_id,json=connId,proto3" json:"conn_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConnAttached) Reset() {
+	*x = ConnAttached{}
+	mi := &file_pipeline_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConnAttached) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConnAttached) ProtoMessage() {}
+
+func (x *ConnAttached) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConnAttached.ProtoReflect.Descriptor instead.
+func (*ConnAttached) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ConnAttached) GetConnId() uint64 {
+	if x != nil {
+		return x.ConnId
+	}
+	return 0
+}
+
+type ConnDetached struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ConnId        uint64                 `protobuf:"varint,1,opt,name=conn_id,json=connId,proto3" json:"conn_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConnDetached) Reset() {
+	*x = ConnDetached{}
+	mi := &file_pipeline_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConnDetached) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConnDetached) ProtoMessage() {}
+
+func (x *ConnDetached) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConnDetached.ProtoReflect.Descriptor instead.
+func (*ConnDetached) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ConnDetached) GetConnId() uint64 {
+	if x != nil {
+		return x.ConnId
+	}
+	return 0
+}
+
+// CloseConn asks a connection actor to flush and close its socket.
+type CloseConn struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Reason        string                 `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CloseConn) Reset() {
+	*x = CloseConn{}
+	mi := &file_pipeline_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CloseConn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CloseConn) ProtoMessage() {}
+
+func (x *CloseConn) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CloseConn.ProtoReflect.Descriptor instead.
+func (*CloseConn) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *CloseConn) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// Flush is a stage's note to itself that its mailbox had nothing more queued
+// when it was sent: the syncer makes the batch gathered so far durable.
+type Flush struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Flush) Reset() {
+	*x = Flush{}
+	mi := &file_pipeline_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Flush) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Flush) ProtoMessage() {}
+
+func (x *Flush) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Flush.ProtoReflect.Descriptor instead.
+func (*Flush) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{14}
+}
+
+// Tick carries time into an actor whose core is driven by ticks.
+type Tick struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UnixMillis    int64                  `protobuf:"varint,1,opt,name=unix_millis,json=unixMillis,proto3" json:"unix_millis,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Tick) Reset() {
+	*x = Tick{}
+	mi := &file_pipeline_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Tick) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Tick) ProtoMessage() {}
+
+func (x *Tick) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Tick.ProtoReflect.Descriptor instead.
+func (*Tick) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *Tick) GetUnixMillis() int64 {
+	if x != nil {
+		return x.UnixMillis
+	}
+	return 0
+}
+
+// Rollback tells the prep stage that txns after last_durable_zxid could not
+// be made durable and were not applied: it must forget the changes it
+// prepared after that zxid and continue from it.
+type Rollback struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	LastDurableZxid int64                  `protobuf:"varint,1,opt,name=last_durable_zxid,json=lastDurableZxid,proto3" json:"last_durable_zxid,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *Rollback) Reset() {
+	*x = Rollback{}
+	mi := &file_pipeline_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Rollback) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Rollback) ProtoMessage() {}
+
+func (x *Rollback) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Rollback.ProtoReflect.Descriptor instead.
+func (*Rollback) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *Rollback) GetLastDurableZxid() int64 {
+	if x != nil {
+		return x.LastDurableZxid
+	}
+	return 0
+}
+
+// Resynced answers Rollback: every proposal the syncer receives after it was
+// prepared against the rolled-back state.
+type Resynced struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Resynced) Reset() {
+	*x = Resynced{}
+	mi := &file_pipeline_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Resynced) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Resynced) ProtoMessage() {}
+
+func (x *Resynced) ProtoReflect() protoreflect.Message {
+	mi := &file_pipeline_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Resynced.ProtoReflect.Descriptor instead.
+func (*Resynced) Descriptor() ([]byte, []int) {
+	return file_pipeline_proto_rawDescGZIP(), []int{17}
+}
+
 var File_pipeline_proto protoreflect.FileDescriptor
 
 const file_pipeline_proto_rawDesc = "" +
 	"\n" +
-	"\x0epipeline.proto\x12\x0fcorral.messages\x1a\ttxn.proto\x1a\vtrace.proto\"\xbe\x01\n" +
+	"\x0epipeline.proto\x12\x0fcorral.messages\x1a\ttxn.proto\x1a\vtrace.proto\"\x90\x02\n" +
 	"\rClientRequest\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\x03R\tsessionId\x12\x12\n" +
@@ -502,7 +1076,9 @@ const file_pipeline_proto_rawDesc = "" +
 	"\x04type\x18\x03 \x01(\x05R\x04type\x12\x18\n" +
 	"\apayload\x18\x04 \x01(\fR\apayload\x12\x17\n" +
 	"\aconn_id\x18\x05 \x01(\x04R\x06connId\x123\n" +
-	"\x05trace\x18\x06 \x01(\v2\x1d.corral.messages.TraceContextR\x05trace\"a\n" +
+	"\x05trace\x18\x06 \x01(\v2\x1d.corral.messages.TraceContextR\x05trace\x12'\n" +
+	"\x04auth\x18\a \x03(\v2\x13.corral.messages.IdR\x04auth\x12'\n" +
+	"\x0fsession_timeout\x18\b \x01(\x05R\x0esessionTimeout\"a\n" +
 	"\bProposal\x12&\n" +
 	"\x03txn\x18\x01 \x01(\v2\x14.corral.messages.TxnR\x03txn\x12\x17\n" +
 	"\aconn_id\x18\x02 \x01(\x04R\x06connId\x12\x14\n" +
@@ -529,7 +1105,44 @@ const file_pipeline_proto_rawDesc = "" +
 	"\vStageFailed\x12\x12\n" +
 	"\x04cxid\x18\x01 \x01(\x05R\x04cxid\x12\x14\n" +
 	"\x05stage\x18\x02 \x01(\tR\x05stage\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reasonB&Z$github.com/corral-zk/corral/messagesb\x06proto3"
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\xdb\x01\n" +
+	"\vSessionOpen\x12\x17\n" +
+	"\aconn_id\x18\x01 \x01(\x04R\x06connId\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x02 \x01(\x03R\tsessionId\x12\x16\n" +
+	"\x06passwd\x18\x03 \x01(\fR\x06passwd\x12\x18\n" +
+	"\atimeout\x18\x04 \x01(\x05R\atimeout\x12$\n" +
+	"\x0elast_zxid_seen\x18\x05 \x01(\x03R\flastZxidSeen\x12\x1b\n" +
+	"\tread_only\x18\x06 \x01(\bR\breadOnly\x12\x1f\n" +
+	"\vremote_addr\x18\a \x01(\tR\n" +
+	"remoteAddr\"`\n" +
+	"\rSessionOpened\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\x03R\tsessionId\x12\x16\n" +
+	"\x06passwd\x18\x02 \x01(\fR\x06passwd\x12\x18\n" +
+	"\atimeout\x18\x03 \x01(\x05R\atimeout\".\n" +
+	"\rSessionClosed\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\x03R\tsessionId\"G\n" +
+	"\x05Touch\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\x03R\tsessionId\x12\x1f\n" +
+	"\vunix_millis\x18\x02 \x01(\x03R\n" +
+	"unixMillis\"'\n" +
+	"\fConnAttached\x12\x17\n" +
+	"\aconn_id\x18\x01 \x01(\x04R\x06connId\"'\n" +
+	"\fConnDetached\x12\x17\n" +
+	"\aconn_id\x18\x01 \x01(\x04R\x06connId\"#\n" +
+	"\tCloseConn\x12\x16\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\"\a\n" +
+	"\x05Flush\"'\n" +
+	"\x04Tick\x12\x1f\n" +
+	"\vunix_millis\x18\x01 \x01(\x03R\n" +
+	"unixMillis\"6\n" +
+	"\bRollback\x12*\n" +
+	"\x11last_durable_zxid\x18\x01 \x01(\x03R\x0flastDurableZxid\"\n" +
+	"\n" +
+	"\bResyncedB&Z$github.com/corral-zk/corral/messagesb\x06proto3"
 
 var (
 	file_pipeline_proto_rawDescOnce sync.Once
@@ -543,7 +1156,7 @@ func file_pipeline_proto_rawDescGZIP() []byte {
 	return file_pipeline_proto_rawDescData
 }
 
-var file_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_pipeline_proto_goTypes = []any{
 	(*ClientRequest)(nil), // 0: corral.messages.ClientRequest
 	(*Proposal)(nil),      // 1: corral.messages.Proposal
@@ -552,20 +1165,33 @@ var file_pipeline_proto_goTypes = []any{
 	(*WatchEvent)(nil),    // 4: corral.messages.WatchEvent
 	(*WriteDone)(nil),     // 5: corral.messages.WriteDone
 	(*StageFailed)(nil),   // 6: corral.messages.StageFailed
-	(*TraceContext)(nil),  // 7: corral.messages.TraceContext
-	(*Txn)(nil),           // 8: corral.messages.Txn
+	(*SessionOpen)(nil),   // 7: corral.messages.SessionOpen
+	(*SessionOpened)(nil), // 8: corral.messages.SessionOpened
+	(*SessionClosed)(nil), // 9: corral.messages.SessionClosed
+	(*Touch)(nil),         // 10: corral.messages.Touch
+	(*ConnAttached)(nil),  // 11: corral.messages.ConnAttached
+	(*ConnDetached)(nil),  // 12: corral.messages.ConnDetached
+	(*CloseConn)(nil),     // 13: corral.messages.CloseConn
+	(*Flush)(nil),         // 14: corral.messages.Flush
+	(*Tick)(nil),          // 15: corral.messages.Tick
+	(*Rollback)(nil),      // 16: corral.messages.Rollback
+	(*Resynced)(nil),      // 17: corral.messages.Resynced
+	(*TraceContext)(nil),  // 18: corral.messages.TraceContext
+	(*Id)(nil),            // 19: corral.messages.Id
+	(*Txn)(nil),           // 20: corral.messages.Txn
 }
 var file_pipeline_proto_depIdxs = []int32{
-	7, // 0: corral.messages.ClientRequest.trace:type_name -> corral.messages.TraceContext
-	8, // 1: corral.messages.Proposal.txn:type_name -> corral.messages.Txn
-	1, // 2: corral.messages.ProposalBatch.proposals:type_name -> corral.messages.Proposal
-	7, // 3: corral.messages.Reply.trace:type_name -> corral.messages.TraceContext
-	3, // 4: corral.messages.WriteDone.reply:type_name -> corral.messages.Reply
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	18, // 0: corral.messages.ClientRequest.trace:type_name -> corral.messages.TraceContext
+	19, // 1: corral.messages.ClientRequest.auth:type_name -> corral.messages.Id
+	20, // 2: corral.messages.Proposal.txn:type_name -> corral.messages.Txn
+	1,  // 3: corral.messages.ProposalBatch.proposals:type_name -> corral.messages.Proposal
+	18, // 4: corral.messages.Reply.trace:type_name -> corral.messages.TraceContext
+	3,  // 5: corral.messages.WriteDone.reply:type_name -> corral.messages.Reply
+	6,  // [6:6] is the sub-list for method output_type
+	6,  // [6:6] is the sub-list for method input_type
+	6,  // [6:6] is the sub-list for extension type_name
+	6,  // [6:6] is the sub-list for extension extendee
+	0,  // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_pipeline_proto_init() }
@@ -581,7 +1207,7 @@ func file_pipeline_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pipeline_proto_rawDesc), len(file_pipeline_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -151,6 +151,11 @@ type ReconfigRequest struct {
 	LeavingServers string
 	NewMembers     string
 	CurConfigID    int64
+	// HasNewMembers is true when newMembers was sent non-null. Apache treats
+	// any non-null newMembers (even "") as a non-incremental reconfig and a
+	// null one as incremental, so the distinction must survive decoding.
+	// The encoder writes newMembers when HasNewMembers or NewMembers != "".
+	HasNewMembers bool
 }
 
 // WatchTypeRequest is CheckWatchesRequest and RemoveWatchesRequest.
@@ -192,9 +197,9 @@ type MultiOp struct {
 type MultiRequest struct{ Ops []MultiOp }
 
 // MultiResult is one result of a MultiResponse. For Type == OpError, Err is
-// set; otherwise the fields used depend on Type: Path (create), Stat
-// (create2/setData/check... as Apache), Data+Stat (getData), Children
-// (getChildren).
+// set; otherwise the fields used depend on Type: Path (create), Path+Stat
+// (create2; createContainer/createTTL are sent as create2), Stat (setData),
+// nothing (delete, check), Data+Stat (getData), Children (getChildren).
 type MultiResult struct {
 	Type     OpCode
 	Err      ErrCode

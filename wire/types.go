@@ -76,13 +76,13 @@ const (
 
 // Create modes (CreateMode flags).
 const (
-	ModePersistent                 int32 = 0
-	ModeEphemeral                  int32 = 1
-	ModePersistentSequential       int32 = 2
-	ModeEphemeralSequential        int32 = 3
-	ModeContainer                  int32 = 4
-	ModePersistentWithTTL          int32 = 5
-	ModePersistentSequentialWithTTLint32 = 6
+	ModePersistent                  int32 = 0
+	ModeEphemeral                   int32 = 1
+	ModePersistentSequential        int32 = 2
+	ModeEphemeralSequential         int32 = 3
+	ModeContainer                   int32 = 4
+	ModePersistentWithTTL           int32 = 5
+	ModePersistentSequentialWithTTL int32 = 6
 )
 
 // Special ephemeralOwner encodings (EphemeralType).

@@ -1,0 +1,24 @@
+// Package acl is the pure core of ZooKeeper's access control: which
+// identities a session holds, whether an ACL list is well formed, and
+// whether a node's ACL grants a permission to a session.
+//
+// It reproduces Apache ZooKeeper's built-in providers (world, auth, digest,
+// ip) string for string, because ACLs are stored in snapshots and compared
+// by clients: a digest computed here must equal the one Apache's
+// DigestAuthenticationProvider prints, and an ACL Apache rejects with
+// INVALIDACL must be rejected here too. Where Apache's parsing leans on Java
+// library quirks (String.split dropping trailing empty strings,
+// Integer.parseInt accepting a sign) the quirk is reproduced on purpose.
+package acl
+
+// Scheme names and the one world id, as ZooDefs.Ids spells them.
+const (
+	SchemeWorld  = "world"
+	SchemeAuth   = "auth"
+	SchemeDigest = "digest"
+	SchemeIP     = "ip"
+	// SchemeSuper is the identity Apache adds to a session that
+	// authenticated with the super digest; it is never valid in an ACL.
+	SchemeSuper = "super"
+	IDAnyone    = "anyone"
+)

@@ -1,0 +1,38 @@
+package supervision
+
+import "sync"
+
+// CrashHooks lets tests crash a named actor on purpose: the next message that
+// actor handles panics. They are inert unless a test arms them (the server
+// arms them only in-process or with --test-hooks).
+type CrashHooks struct {
+	mu    sync.Mutex
+	armed map[string]int
+}
+
+// Arm makes the next n messages of the named actor kind panic.
+func (h *CrashHooks) Arm(name string, n int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.armed == nil {
+		h.armed = map[string]int{}
+	}
+	h.armed[name] += n
+}
+
+// Check panics if a crash is armed for name. Call it at the top of a handler,
+// before any state is touched.
+func (h *CrashHooks) Check(name string) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	n := h.armed[name]
+	if n > 0 {
+		h.armed[name] = n - 1
+	}
+	h.mu.Unlock()
+	if n > 0 {
+		panic("injected crash in " + name + " (test hook)")
+	}
+}
