@@ -69,11 +69,14 @@ func (f *FrameReader) Raw() *bufio.Reader { return f.br }
 // frames; io.ErrUnexpectedEOF means it ended inside one. A length out of
 // [0, maxBuffer] yields *FrameTooLargeError before anything is allocated.
 func (f *FrameReader) ReadFrame() ([]byte, error) {
-	var lenBuf [frameLenSize]byte
-	if _, err := io.ReadFull(f.br, lenBuf[:]); err != nil {
+	// Peek+Discard rather than io.ReadFull into a local array: the array
+	// would escape through the io.Reader interface and cost an allocation
+	// per frame.
+	n, err := f.PeekLength()
+	if err != nil {
 		return nil, err
 	}
-	n := int32(binary.BigEndian.Uint32(lenBuf[:]))
+	_, _ = f.br.Discard(frameLenSize) // cannot fail: the bytes are buffered
 	if n < 0 || int(n) > f.max {
 		return nil, &FrameTooLargeError{Len: n, Max: f.max}
 	}

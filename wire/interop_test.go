@@ -27,7 +27,6 @@ type scriptedReply struct {
 }
 
 type pipeServer struct {
-	t       *testing.T
 	conn    net.Conn
 	connect chan ConnectRequest
 	reqs    chan capturedRequest
@@ -76,11 +75,7 @@ func (s *pipeServer) serve() {
 		s.reqs <- capturedRequest{hdr: hdr, body: append([]byte(nil), f[8:]...)}
 		r := <-s.replies
 		zxid++
-		var body Record
-		if r.body != nil {
-			body = r.body
-		}
-		out := AppendFrame(nil, ReplyHeader{Xid: hdr.Xid, Zxid: zxid, Err: r.err}, body)
+		out := AppendFrame(nil, ReplyHeader{Xid: hdr.Xid, Zxid: zxid, Err: r.err}, r.body)
 		if _, err := s.conn.Write(append(out, r.after...)); err != nil {
 			return
 		}
@@ -93,7 +88,7 @@ func (quietLogger) Printf(string, ...interface{}) {}
 
 func startGoZookeeper(t *testing.T) (*zk.Conn, <-chan zk.Event, *pipeServer) {
 	clientEnd, serverEnd := net.Pipe()
-	srv := &pipeServer{t: t, conn: serverEnd, connect: make(chan ConnectRequest, 1),
+	srv := &pipeServer{conn: serverEnd, connect: make(chan ConnectRequest, 1),
 		reqs: make(chan capturedRequest), replies: make(chan scriptedReply), done: make(chan struct{})}
 	go srv.serve()
 	dialed := false
@@ -232,7 +227,9 @@ func TestGoZookeeperInterop(t *testing.T) {
 	t.Run("multi with error result", func(t *testing.T) {
 		var res []zk.MultiResponse
 		var err error
-		srv.call(t, func() { res, err = c.Multi(&zk.DeleteRequest{Path: "/x", Version: -1}, &zk.DeleteRequest{Path: "/y", Version: -1}) },
+		srv.call(t, func() {
+			res, err = c.Multi(&zk.DeleteRequest{Path: "/x", Version: -1}, &zk.DeleteRequest{Path: "/y", Version: -1})
+		},
 			// Apache's FinalRequestProcessor leaves ReplyHeader.err at 0 for a
 			// failed multi: the failure is only in the results.
 			scriptedReply{body: &MultiResponse{Results: []MultiResult{

@@ -12,16 +12,15 @@ import (
 // instead of reflective: this file is the hot path of every request and
 // reply.
 
-// Minimum encoded sizes of vector elements. A decoder compares a declared
-// vector count against remaining/minSize before allocating, so a hostile
-// count can never make it allocate more than the frame it already holds.
+// Encoded sizes. The min*Size values are the smallest encoding of a vector
+// element: a decoder compares a declared count against remaining/minSize
+// before allocating, so a hostile count can never make it allocate more
+// than the frame it already holds.
 const (
 	minStringSize     = 4         // ustring: int32 length
 	minACLSize        = 4 + 4 + 4 // perms + scheme length + id length
 	minClientInfoSize = 4 + 4     // authScheme length + user length
 	statSize          = 8*6 + 4*5 // 6 longs + 5 ints = 68
-	replyHeaderSize   = 4 + 8 + 4 // xid + zxid + err
-	multiHeaderSize   = 4 + 1 + 4 // type + done + err
 	frameLenSize      = 4         // framing length prefix
 	nullLength        = int32(-1) // jute's null marker for buffers/strings/vectors
 )
@@ -373,13 +372,41 @@ func (d *Decoder) ACLs() []ACL {
 	acls := make([]ACL, n)
 	for i := range acls {
 		acls[i].Perms = d.Int()
-		acls[i].ID.Scheme = d.String()
-		acls[i].ID.ID = d.String()
+		acls[i].ID.Scheme = d.aclString()
+		acls[i].ID.ID = d.aclString()
 		if d.failed {
 			return nil
 		}
 	}
 	return acls
+}
+
+// aclString reads an ACL scheme or id. Nearly every create carries
+// world:anyone or another built-in scheme, so those strings are returned as
+// constants instead of being allocated per request.
+func (d *Decoder) aclString() string {
+	n := d.length("string length")
+	if n <= 0 {
+		return ""
+	}
+	b := d.take(n, "string")
+	switch string(b) { // compiled to comparisons, no conversion allocation
+	case "world":
+		return "world"
+	case "anyone":
+		return "anyone"
+	case "auth":
+		return "auth"
+	case "digest":
+		return "digest"
+	case "ip":
+		return "ip"
+	case "sasl":
+		return "sasl"
+	case "x509":
+		return "x509"
+	}
+	return string(b)
 }
 
 // Stat reads the 68-byte jute Stat with a single bounds check.

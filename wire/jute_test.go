@@ -134,8 +134,8 @@ func TestDecoderRejects(t *testing.T) {
 		{"short stat", "00", func(d *Decoder) { d.Stat() }, "stat", 0},
 		{"buffer length -2", "fffffffe", func(d *Decoder) { d.Buffer() }, "buffer length", 0},
 		{"buffer longer than input", "0000000461", func(d *Decoder) { d.Buffer() }, "buffer length", 0},
-		{"string length min int", "80000000", func(d *Decoder) { d.String() }, "string length", 0},
-		{"string longer than input", "00000000" + "00000002ff", func(d *Decoder) { d.Int(); d.String() }, "string length", 4},
+		{"string length min int", "80000000", func(d *Decoder) { _ = d.String() }, "string length", 0},
+		{"string longer than input", "00000000" + "00000002ff", func(d *Decoder) { d.Int(); _ = d.String() }, "string length", 4},
 		{"strings count -5", "fffffffb", func(d *Decoder) { d.Strings() }, "vector<ustring> count", 0},
 		{"strings count beyond input/4", "00000003" + "00000000" + "00000000", func(d *Decoder) { d.Strings() }, "vector<ustring> count", 0},
 		{"string inside vector truncated", "00000001" + "00000005ab", func(d *Decoder) { d.Strings() }, "string length", 4},
@@ -198,4 +198,18 @@ func TestUnmarshalIgnoresTrailingBytesLikeApache(t *testing.T) {
 
 	var de *DecodeError
 	require.ErrorAs(t, Unmarshal(mustHex(t, "000000012f0000"), &r), &de)
+}
+
+func TestDecoderACLBuiltinSchemesDoNotAllocateStrings(t *testing.T) {
+	e := NewEncoder(nil)
+	e.ACLs([]ACL{{Perms: PermAll, ID: Id{Scheme: "world", ID: "anyone"}}, {Perms: PermRead, ID: Id{Scheme: "ip", ID: "10.1.2.3"}}})
+	in := e.Bytes()
+	d := NewDecoder(nil)
+	var acls []ACL
+	allocs := testing.AllocsPerRun(100, func() {
+		d.Reset(in)
+		acls = d.ACLs()
+	})
+	require.Equal(t, float64(2), allocs, "only the slice and the ip address are allocated")
+	require.Equal(t, []ACL{{Perms: PermAll, ID: Id{Scheme: "world", ID: "anyone"}}, {Perms: PermRead, ID: Id{Scheme: "ip", ID: "10.1.2.3"}}}, acls)
 }

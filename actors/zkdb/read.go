@@ -1,0 +1,339 @@
+package zkdb
+
+import (
+	"strings"
+
+	"github.com/corral-zk/corral/core/acl"
+	"github.com/corral-zk/corral/core/datatree"
+	"github.com/corral-zk/corral/core/watch"
+	"github.com/corral-zk/corral/wire"
+)
+
+// ACLPolicy is the server-wide ACL configuration used by reads.
+type ACLPolicy struct {
+	Skip  bool   // skipACL=yes
+	Super string // superDigest "super:base64(sha1)"
+}
+
+// ReadCtx identifies who reads: the connection (for watch registration), the
+// session and its identities (for ACL checks and whoAmI).
+type ReadCtx struct {
+	Conn    uint64
+	Session int64
+	Auth    []wire.Id
+	Policy  ACLPolicy
+}
+
+func (rc *ReadCtx) allowed(acls []wire.ACL, perm int32) bool {
+	if rc.Policy.Skip {
+		return true
+	}
+	return acl.Check(acls, perm, rc.Auth, rc.Policy.Super)
+}
+
+// IsRead reports whether op is answered from the local tree by the session
+// actor rather than going through the write pipeline.
+func IsRead(op wire.OpCode) bool {
+	switch op {
+	case wire.OpExists, wire.OpGetData, wire.OpGetACL, wire.OpGetChildren, wire.OpGetChildren2,
+		wire.OpCheckWatches, wire.OpRemoveWatches, wire.OpMultiRead, wire.OpGetEphemerals,
+		wire.OpGetAllChildrenNumber, wire.OpAddWatch, wire.OpWhoAmI, wire.OpSync,
+		wire.OpSetWatches, wire.OpSetWatches2, wire.OpPing:
+		return true
+	}
+	return false
+}
+
+// Read answers one read request. It returns the zxid for the reply header,
+// the error code, and the response record (nil for header-only replies).
+func (db *DB) Read(rc *ReadCtx, op wire.OpCode, payload []byte) (int64, wire.ErrCode, wire.Record) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	zxid := db.tree.LastApplied()
+	rec, code := db.read(rc, op, payload, zxid)
+	return zxid, code, rec
+}
+
+func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wire.Record, wire.ErrCode) {
+	t := db.tree
+	switch op {
+	case wire.OpPing:
+		return nil, wire.ErrOK
+	case wire.OpExists:
+		var r wire.PathWatchRequest
+		if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		st, ok := t.Exists(r.Path)
+		if r.Watch {
+			db.watches.Add(watch.WatcherID(rc.Conn), r.Path, watch.Data)
+		}
+		if !ok {
+			return nil, wire.ErrNoNode
+		}
+		return &wire.StatResponse{Stat: st}, wire.ErrOK
+	case wire.OpGetData:
+		var r wire.PathWatchRequest
+		if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		rec, code := db.getData(rc, r.Path)
+		if code == wire.ErrOK && r.Watch {
+			db.watches.Add(watch.WatcherID(rc.Conn), r.Path, watch.Data)
+		}
+		if code != wire.ErrOK {
+			return nil, code
+		}
+		return rec, code
+	case wire.OpGetChildren, wire.OpGetChildren2:
+		var r wire.PathWatchRequest
+		if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		children, st, code := db.getChildren(rc, r.Path)
+		if code != wire.ErrOK {
+			return nil, code
+		}
+		if r.Watch {
+			db.watches.Add(watch.WatcherID(rc.Conn), r.Path, watch.Child)
+		}
+		if op == wire.OpGetChildren {
+			return &wire.GetChildrenResponse{Children: children}, wire.ErrOK
+		}
+		return &wire.GetChildren2Response{Children: children, Stat: st}, wire.ErrOK
+	case wire.OpGetACL:
+		var r wire.PathRequest
+		if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		acls, st, code := t.GetACL(r.Path)
+		if code != wire.ErrOK {
+			return nil, code
+		}
+		if !rc.allowed(acls, wire.PermRead|wire.PermAdmin) {
+			return nil, wire.ErrNoAuth
+		}
+		if !rc.allowed(acls, wire.PermAdmin) {
+			acls = redactDigests(acls)
+		}
+		return &wire.GetACLResponse{ACL: acls, Stat: st}, wire.ErrOK
+	case wire.OpSync:
+		var r wire.PathRequest
+		if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		return &wire.PathRequest{Path: r.Path}, wire.ErrOK
+	case wire.OpGetEphemerals:
+		var r wire.PathRequest
+		if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		var out []string
+		for _, p := range t.Ephemerals(rc.Session) {
+			if r.Path == "" || r.Path == "/" || strings.HasPrefix(p, r.Path) {
+				out = append(out, p)
+			}
+		}
+		if out == nil {
+			out = []string{}
+		}
+		return &wire.StringsResponse{Strings: out}, wire.ErrOK
+	case wire.OpGetAllChildrenNumber:
+		var r wire.PathRequest
+		if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		info, ok := t.Lookup(r.Path)
+		if !ok {
+			return nil, wire.ErrNoNode
+		}
+		if !rc.allowed(info.ACL, wire.PermRead) {
+			return nil, wire.ErrNoAuth
+		}
+		n, code := t.AllChildrenNumber(r.Path)
+		if code != wire.ErrOK {
+			return nil, code
+		}
+		return &wire.GetAllChildrenNumberResponse{TotalNumber: n}, wire.ErrOK
+	case wire.OpCheckWatches, wire.OpRemoveWatches:
+		var r wire.WatchTypeRequest
+		if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		w := watch.WatcherID(rc.Conn)
+		var ok bool
+		if op == wire.OpCheckWatches {
+			ok = db.watches.Contains(w, r.Path, r.Type)
+		} else {
+			ok = db.watches.Remove(w, r.Path, r.Type)
+		}
+		if !ok {
+			return nil, wire.ErrNoWatcher
+		}
+		return nil, wire.ErrOK
+	case wire.OpAddWatch:
+		var r wire.AddWatchRequest
+		if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		kind := watch.Persistent
+		switch r.Mode {
+		case wire.AddWatchPersistent:
+		case wire.AddWatchPersistentRecursive:
+			kind = watch.PersistentRecursive
+		default:
+			return nil, wire.ErrBadArguments
+		}
+		db.watches.Add(watch.WatcherID(rc.Conn), r.Path, kind)
+		return &wire.ErrorResponse{Err: wire.ErrOK}, wire.ErrOK
+	case wire.OpWhoAmI:
+		infos := make([]wire.ClientInfo, 0, len(rc.Auth))
+		for _, id := range rc.Auth {
+			infos = append(infos, wire.ClientInfo{AuthScheme: id.Scheme, User: id.ID})
+		}
+		return &wire.WhoAmIResponse{ClientInfo: infos}, wire.ErrOK
+	case wire.OpMultiRead:
+		var r wire.MultiRequest
+		if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		return db.multiRead(rc, &r), wire.ErrOK
+	case wire.OpSetWatches, wire.OpSetWatches2:
+		var r wire.SetWatches2
+		if op == wire.OpSetWatches {
+			var old wire.SetWatches
+			if wire.Unmarshal(payload, &old) != nil {
+				return nil, wire.ErrMarshallingError
+			}
+			r = wire.SetWatches2{RelativeZxid: old.RelativeZxid, DataWatches: old.DataWatches,
+				ExistWatches: old.ExistWatches, ChildWatches: old.ChildWatches}
+		} else if wire.Unmarshal(payload, &r) != nil {
+			return nil, wire.ErrMarshallingError
+		}
+		db.setWatches(rc, &r, zxid)
+		return nil, wire.ErrOK
+	}
+	return nil, wire.ErrUnimplemented
+}
+
+func (db *DB) getData(rc *ReadCtx, path string) (*wire.GetDataResponse, wire.ErrCode) {
+	info, ok := db.tree.Lookup(path)
+	if !ok {
+		return nil, wire.ErrNoNode
+	}
+	if !rc.allowed(info.ACL, wire.PermRead) {
+		return nil, wire.ErrNoAuth
+	}
+	data, st, code := db.tree.GetData(path)
+	if code != wire.ErrOK {
+		return nil, code
+	}
+	return &wire.GetDataResponse{Data: data, Stat: st}, wire.ErrOK
+}
+
+func (db *DB) getChildren(rc *ReadCtx, path string) ([]string, wire.Stat, wire.ErrCode) {
+	info, ok := db.tree.Lookup(path)
+	if !ok {
+		return nil, wire.Stat{}, wire.ErrNoNode
+	}
+	if !rc.allowed(info.ACL, wire.PermRead) {
+		return nil, wire.Stat{}, wire.ErrNoAuth
+	}
+	return db.tree.GetChildren(path)
+}
+
+func (db *DB) multiRead(rc *ReadCtx, r *wire.MultiRequest) *wire.MultiResponse {
+	out := &wire.MultiResponse{Results: make([]wire.MultiResult, 0, len(r.Ops))}
+	for _, op := range r.Ops {
+		pw, _ := op.Op.(*wire.PathWatchRequest)
+		if pw == nil {
+			out.Results = append(out.Results, wire.MultiResult{Type: wire.OpError, Err: wire.ErrBadArguments})
+			continue
+		}
+		switch op.Type {
+		case wire.OpGetData:
+			rec, code := db.getData(rc, pw.Path)
+			if code != wire.ErrOK {
+				out.Results = append(out.Results, wire.MultiResult{Type: wire.OpError, Err: code})
+				continue
+			}
+			out.Results = append(out.Results, wire.MultiResult{Type: wire.OpGetData, Data: rec.Data, Stat: rec.Stat})
+		case wire.OpGetChildren:
+			children, _, code := db.getChildren(rc, pw.Path)
+			if code != wire.ErrOK {
+				out.Results = append(out.Results, wire.MultiResult{Type: wire.OpError, Err: code})
+				continue
+			}
+			out.Results = append(out.Results, wire.MultiResult{Type: wire.OpGetChildren, Children: children})
+		default:
+			out.Results = append(out.Results, wire.MultiResult{Type: wire.OpError, Err: wire.ErrBadArguments})
+		}
+	}
+	return out
+}
+
+// setWatches re-arms a reconnecting client's watches and fires, right away,
+// those whose trigger happened after relativeZxid (the last zxid the client
+// saw), with Apache's DataTree.setWatches rules.
+func (db *DB) setWatches(rc *ReadCtx, r *wire.SetWatches2, zxid int64) {
+	w := watch.WatcherID(rc.Conn)
+	n, ok := db.reg.Conn(rc.Conn)
+	fire := func(typ int32, path string) {
+		if ok {
+			n.Notify(newEvent(typ, path, zxid))
+		}
+	}
+	rel := r.RelativeZxid
+	for _, p := range r.DataWatches {
+		st, exists := db.tree.Exists(p)
+		switch {
+		case !exists:
+			fire(wire.EventNodeDeleted, p)
+		case st.Mzxid > rel:
+			fire(wire.EventNodeDataChanged, p)
+		default:
+			db.watches.Add(w, p, watch.Data)
+		}
+	}
+	for _, p := range r.ExistWatches {
+		if _, exists := db.tree.Exists(p); exists {
+			fire(wire.EventNodeCreated, p)
+		} else {
+			db.watches.Add(w, p, watch.Data)
+		}
+	}
+	for _, p := range r.ChildWatches {
+		st, exists := db.tree.Exists(p)
+		switch {
+		case !exists:
+			fire(wire.EventNodeDeleted, p)
+		case st.Pzxid > rel:
+			fire(wire.EventNodeChildrenChanged, p)
+		default:
+			db.watches.Add(w, p, watch.Child)
+		}
+	}
+	for _, p := range r.PersistentWatches {
+		db.watches.Add(w, p, watch.Persistent)
+	}
+	for _, p := range r.PersistentRecursiveWatches {
+		db.watches.Add(w, p, watch.PersistentRecursive)
+	}
+}
+
+// redactDigests hides digest hashes from a reader without ADMIN, as Apache's
+// getACL does ("user:x").
+func redactDigests(acls []wire.ACL) []wire.ACL {
+	out := make([]wire.ACL, len(acls))
+	for i, a := range acls {
+		out[i] = a
+		if a.ID.Scheme == "digest" {
+			if j := strings.IndexByte(a.ID.ID, ':'); j >= 0 {
+				out[i].ID.ID = a.ID.ID[:j] + ":x"
+			}
+		}
+	}
+	return out
+}
+
+var _ = datatree.Result{}
