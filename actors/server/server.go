@@ -25,8 +25,8 @@ import (
 	"github.com/corral-zk/corral/actors/zkdb"
 	"github.com/corral-zk/corral/config"
 	"github.com/corral-zk/corral/core/prep"
-	"github.com/corral-zk/corral/messages"
 	"github.com/corral-zk/corral/core/session"
+	"github.com/corral-zk/corral/messages"
 	"github.com/corral-zk/corral/supervision"
 	"github.com/corral-zk/corral/wire"
 )
