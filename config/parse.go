@@ -73,14 +73,13 @@ func parse(data []byte, baseDir, file string) (*Config, error) {
 	// Without dynamicConfigFile the server list is read from zoo.cfg
 	// itself ("backward compatibility mode"), where a "version" key,
 	// if any, is the config version.
-	qfile, qp := file, p
+	qp := p
 	if c.DynamicConfigFile != "" {
 		dkeys, dvalues, version, err := readDynamic(c.DynamicConfigFile)
 		if err != nil {
 			return nil, err
 		}
-		qfile = c.DynamicConfigFile
-		qp = &fieldParser{file: qfile}
+		qp = &fieldParser{file: c.DynamicConfigFile}
 		quorumKeys, values = dkeys, dvalues
 		c.QuorumVersion = version
 	} else if v, ok := values["version"]; ok {

@@ -182,6 +182,16 @@ func (c *Config) IsStandalone() bool {
 	return c.StandaloneEnabled && participants <= 1
 }
 
+// SessionTrackerID is the server id to put in the top byte of session ids:
+// myid in replicated mode, and 1 for a standalone server, whatever its myid,
+// as ZooKeeperServer.createSessionTrackerServerId defaults to 1.
+func (c *Config) SessionTrackerID() int64 {
+	if c.IsStandalone() {
+		return 1
+	}
+	return c.ServerID
+}
+
 // IsObserver reports whether this server observes rather than votes.
 func (c *Config) IsObserver() bool { return c.PeerType == Observer }
 

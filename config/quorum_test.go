@@ -25,6 +25,7 @@ func TestEnsemble(t *testing.T) {
 	require.False(t, c.IsStandalone())
 	require.False(t, c.IsObserver())
 	require.Equal(t, int64(2), c.ServerID)
+	require.Equal(t, int64(2), c.SessionTrackerID())
 	require.Len(t, c.Servers, 3)
 	s, ok := c.Server(3)
 	require.True(t, ok)
@@ -131,6 +132,9 @@ func TestStandaloneVariants(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := mustParse(t, tc.cfg, tc.myid)
 			require.Equal(t, tc.standalone, c.IsStandalone())
+			if tc.standalone {
+				require.Equal(t, int64(1), c.SessionTrackerID())
+			}
 			require.Equal(t, tc.warnings, c.Warnings)
 		})
 	}

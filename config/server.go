@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,7 +21,8 @@ type Address struct {
 	Port int
 }
 
-// String joins host and port, bracketing IPv6 literals.
+// String joins host and port the way Apache prints an InetSocketAddress
+// in the server list: IPv6 literals bracketed and written out in full.
 func (a Address) String() string { return bracketHost(a.Host) + ":" + strconv.Itoa(a.Port) }
 
 // Server is one server.N line.
@@ -50,7 +52,27 @@ func (s Server) String() string {
 	return out
 }
 
+// bracketHost renders a host as QuorumServer.delimitedHostString does. An
+// IP literal is printed as Java's getHostAddress would (InetSocketAddress
+// resolves literals): "::1" becomes "[0:0:0:0:0:0:0:1]", an IPv4-mapped
+// address becomes plain IPv4. Host names are kept as written.
 func bracketHost(h string) string {
+	if a, err := netip.ParseAddr(h); err == nil {
+		if a.Is4In6() {
+			return a.Unmap().String()
+		}
+		if a.Is6() {
+			b := a.As16()
+			groups := make([]string, 8)
+			for i := range groups {
+				groups[i] = strconv.FormatUint(uint64(b[2*i])<<8|uint64(b[2*i+1]), 16)
+			}
+			h = strings.Join(groups, ":")
+			if z := a.Zone(); z != "" {
+				h += "%" + z
+			}
+		}
+	}
 	if strings.Contains(h, ":") {
 		return "[" + h + "]"
 	}
@@ -70,7 +92,7 @@ func parseServer(id int64, key, value string, multiAddress bool, p *fieldParser)
 		return Server{}, false
 	}
 	serverClient := javaSplit(value, ";")
-	if len(serverClient) > 2 {
+	if len(serverClient) == 0 || len(serverClient) > 2 {
 		return bad("%q %s", value, serverFormat)
 	}
 	if len(serverClient) == 2 {
@@ -78,7 +100,7 @@ func parseServer(id int64, key, value string, multiAddress bool, p *fieldParser)
 		if err != "" {
 			return bad("%q: %s", value, err)
 		}
-		if len(parts) > 2 {
+		if len(parts) == 0 || len(parts) > 2 {
 			return bad("%q %s", value, serverFormat)
 		}
 		host := "0.0.0.0"
@@ -92,6 +114,9 @@ func parseServer(id int64, key, value string, multiAddress bool, p *fieldParser)
 		s.Client = &Address{Host: host, Port: port}
 	}
 	addresses := javaSplit(serverClient[0], "|")
+	if len(addresses) == 0 {
+		return bad("%q %s", value, serverFormat)
+	}
 	if len(addresses) > 1 && !multiAddress {
 		return bad("%q: several addresses need multiAddress.enabled=true", value)
 	}

@@ -79,6 +79,9 @@ func New(opts Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	for _, w := range cfg.Warnings {
+		logger.Warn("config: " + w)
+	}
 	s := &Server{cfg: cfg, logger: logger, hooks: opts.Hooks, reg: registry.New(),
 		done: make(chan struct{}), fatal: make(chan error, 1), pids: map[string]*actor.PID{}}
 	s.db = zkdb.New(s.reg)
@@ -94,7 +97,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	table := session.New(session.Config{ServerID: cfg.ServerID, TickMillis: int32(cfg.TickTime),
+	table := session.New(session.Config{ServerID: cfg.SessionTrackerID(), TickMillis: int32(cfg.TickTime),
 		MinTimeout: int32(cfg.MinSessionTimeout), MaxTimeout: int32(cfg.MaxSessionTimeout),
 		Secret: secret, StartMillis: time.Now().UnixMilli()})
 	core := prep.New(prep.Config{ExtendedTypesEnabled: cfg.ExtendedTypesEnabled, SkipACL: cfg.SkipACL,

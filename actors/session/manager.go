@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -22,6 +23,7 @@ type Manager struct {
 	stage supervision.Stage
 	tick  time.Duration
 	stop  chan struct{}
+	count atomic.Int64
 }
 
 // NewManager returns the manager over a session table.
@@ -42,6 +44,13 @@ func (m *Manager) Props() *actor.Props {
 func (m *Manager) SetPrep(pid *actor.PID, system *actor.ActorSystem) {
 	m.deps.Prep = pid
 	m.deps.System = system
+}
+
+// SessionCount is the number of live sessions (approximate: read without
+// the actor, for metrics).
+func (m *Manager) SessionCount() int {
+	infos := m.count.Load()
+	return int(infos)
 }
 
 // Table is the session table (read it only from the manager's messages or
@@ -73,6 +82,7 @@ func (m *Manager) Snapshot(root *actor.RootContext, pid *actor.PID) []session.In
 
 func (m *Manager) handle(ctx actor.Context, msg any) {
 	m.deps.Hooks.Check("sessions")
+	defer func() { m.count.Store(int64(m.table.Count())) }()
 	switch r := msg.(type) {
 	case *actor.Started:
 	case *messages.SessionOpen:
@@ -92,6 +102,7 @@ func (m *Manager) handle(ctx actor.Context, msg any) {
 			ctx.Poison(pid)
 		}
 	case *snapshotReq:
+		m.count.Store(int64(m.table.Count()))
 		r.reply <- m.table.All()
 	}
 }

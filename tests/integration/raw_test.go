@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corral-zk/corral/config"
 	"github.com/corral-zk/corral/wire"
+	"github.com/go-zookeeper/zk"
 	"github.com/stretchr/testify/require"
 )
 
@@ -130,14 +132,32 @@ func TestOversizeFrameClosesOnlyThatConnection(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestFourLetterRuok(t *testing.T) {
-	e := start(t)
-	nc, err := net.Dial("tcp", e.addr)
+func fourLetter(t *testing.T, addr, cmd string) string {
+	nc, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer nc.Close()
-	_, err = nc.Write([]byte("ruok"))
+	_, err = nc.Write([]byte(cmd))
 	require.NoError(t, err)
 	b, err := io.ReadAll(nc)
 	require.NoError(t, err)
-	require.Equal(t, "imok", string(b))
+	return string(b)
+}
+
+func TestFourLetterWords(t *testing.T) {
+	// Apache's default whitelist is srvr only.
+	e := start(t)
+	require.Equal(t, "ruok is not executed because it is not in the whitelist.\n", fourLetter(t, e.addr, "ruok"))
+	require.Contains(t, fourLetter(t, e.addr, "srvr"), "Mode: standalone\n")
+
+	all := start(t, func(c *config.Config) { c.FourLetterWhitelist = "*" })
+	c, _ := all.connect(t)
+	_, err := c.Create("/x", []byte("abc"), zk.FlagEphemeral, acl)
+	require.NoError(t, err)
+	require.Equal(t, "imok", fourLetter(t, all.addr, "ruok"))
+	mntr := fourLetter(t, all.addr, "mntr")
+	require.Contains(t, mntr, "zk_server_state\tstandalone\n")
+	require.Contains(t, mntr, "zk_znode_count\t5\n")
+	require.Contains(t, mntr, "zk_ephemerals_count\t1\n")
+	require.Contains(t, fourLetter(t, all.addr, "dump"), "/x")
+	require.Contains(t, fourLetter(t, all.addr, "cons"), "sid=0x")
 }
