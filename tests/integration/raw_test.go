@@ -156,7 +156,7 @@ func TestFourLetterWords(t *testing.T) {
 	require.Equal(t, "imok", fourLetter(t, all.addr, "ruok"))
 	mntr := fourLetter(t, all.addr, "mntr")
 	require.Contains(t, mntr, "zk_server_state\tstandalone\n")
-	require.Contains(t, mntr, "zk_znode_count\t5\n")
+	require.Contains(t, mntr, "zk_znode_count\t6\n")
 	require.Contains(t, mntr, "zk_ephemerals_count\t1\n")
 	require.Contains(t, fourLetter(t, all.addr, "dump"), "/x")
 	require.Contains(t, fourLetter(t, all.addr, "cons"), "sid=0x")
