@@ -36,3 +36,10 @@ func (h *CrashHooks) Check(name string) {
 		panic("injected crash in " + name + " (test hook)")
 	}
 }
+
+// Pending is how many armed crashes of name have not fired yet.
+func (h *CrashHooks) Pending(name string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.armed[name]
+}
