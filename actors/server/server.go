@@ -24,6 +24,7 @@ import (
 	"github.com/corral-zk/corral/actors/syncer"
 	"github.com/corral-zk/corral/actors/zkdb"
 	"github.com/corral-zk/corral/config"
+	"github.com/corral-zk/corral/core/datatree"
 	"github.com/corral-zk/corral/core/prep"
 	"github.com/corral-zk/corral/core/session"
 	"github.com/corral-zk/corral/messages"
@@ -84,7 +85,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, logger: logger, hooks: opts.Hooks, reg: registry.New(),
 		done: make(chan struct{}), fatal: make(chan error, 1), pids: map[string]*actor.PID{}}
-	s.db = zkdb.New(s.reg)
+	s.db = zkdb.New(s.reg, datatree.Options{ExtendedTypesEnabled: cfg.ExtendedTypesEnabled})
 	s.limiter = connection.NewLimiter(cfg.GlobalOutstandingLimit)
 	log := opts.Log
 	if log == nil {

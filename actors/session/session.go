@@ -189,7 +189,7 @@ func (s *Session) answerRead(ctx actor.Context, r *messages.ClientRequest) {
 	rc := zkdb.ReadCtx{Conn: s.conn, Session: s.id, Auth: s.auth, Policy: s.deps.Policy}
 	zxid, code, rec := s.deps.DB.Read(&rc, op, r.Payload)
 	rep := &messages.Reply{SessionId: s.id, Cxid: r.Cxid, Zxid: zxid, Err: int32(code), Type: r.Type}
-	if rec != nil && code == wire.ErrOK {
+	if rec != nil && (code == wire.ErrOK || op == wire.OpMultiRead) {
 		rep.Body = wire.Marshal(rec)
 	}
 	s.send(ctx, rep)

@@ -19,8 +19,8 @@ type DB struct {
 }
 
 // New returns a DB over a fresh tree.
-func New(reg *registry.Registry) *DB {
-	return &DB{tree: datatree.New(), watches: watch.NewManager(), reg: reg}
+func New(reg *registry.Registry, opts datatree.Options) *DB {
+	return &DB{tree: datatree.NewWithOptions(opts), watches: watch.NewManager(), reg: reg}
 }
 
 // ApplyFunc receives the result of each txn of a batch while the write lock

@@ -64,7 +64,11 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		if wire.Unmarshal(payload, &r) != nil {
 			return nil, wire.ErrMarshallingError
 		}
-		st, ok := t.Exists(r.Path)
+		if strings.IndexByte(r.Path, 0) >= 0 {
+			// Apache's exists (alone among reads) rejects a NUL in the path.
+			return nil, wire.ErrBadArguments
+		}
+		st, ok := t.Exists(rootAlias(r.Path))
 		if r.Watch {
 			db.watches.Add(watch.WatcherID(rc.Conn), r.Path, watch.Data)
 		}
@@ -77,7 +81,7 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		if wire.Unmarshal(payload, &r) != nil {
 			return nil, wire.ErrMarshallingError
 		}
-		rec, code := db.getData(rc, r.Path)
+		rec, code := db.getData(rc, rootAlias(r.Path))
 		if code == wire.ErrOK && r.Watch {
 			db.watches.Add(watch.WatcherID(rc.Conn), r.Path, watch.Data)
 		}
@@ -90,7 +94,7 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		if wire.Unmarshal(payload, &r) != nil {
 			return nil, wire.ErrMarshallingError
 		}
-		children, st, code := db.getChildren(rc, r.Path)
+		children, st, code := db.getChildren(rc, rootAlias(r.Path))
 		if code != wire.ErrOK {
 			return nil, code
 		}
@@ -106,7 +110,7 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		if wire.Unmarshal(payload, &r) != nil {
 			return nil, wire.ErrMarshallingError
 		}
-		acls, st, code := t.GetACL(r.Path)
+		acls, st, code := t.GetACL(rootAlias(r.Path))
 		if code != wire.ErrOK {
 			return nil, code
 		}
@@ -196,6 +200,14 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		var r wire.MultiRequest
 		if wire.Unmarshal(payload, &r) != nil {
 			return nil, wire.ErrMarshallingError
+		}
+		for _, op := range r.Ops {
+			// Apache's MultiOperationRecord refuses anything but
+			// getData/getChildren in a multiRead.
+			if op.Type != wire.OpGetData && op.Type != wire.OpGetChildren {
+				// The reply still carries an (empty) multi body, as Apache's.
+				return &wire.MultiResponse{}, wire.ErrMarshallingError
+			}
 		}
 		return db.multiRead(rc, &r), wire.ErrOK
 	case wire.OpSetWatches, wire.OpSetWatches2:
@@ -337,3 +349,12 @@ func redactDigests(acls []wire.ACL) []wire.ACL {
 }
 
 var _ = datatree.Result{}
+
+// rootAlias maps "" to "/": Apache's data tree stores the root under "" and
+// answers reads of "" as reads of "/".
+func rootAlias(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}

@@ -18,6 +18,8 @@ func main() {
 	switch os.Args[1] {
 	case "server":
 		err = runServer(os.Args[2:])
+	case "bench":
+		err = runBench(os.Args[2:])
 	case "version", "--version":
 		fmt.Println(version())
 	case "help", "-h", "--help":
@@ -38,6 +40,7 @@ func usage() {
 
 commands:
   server [--config zoo.cfg]   run a server; with no config: standalone, port 2181, data in ./data
+  bench [flags]               load generator for Corral or Apache ZooKeeper (corral bench -h)
   version                     print the version
 `)
 }

@@ -1,0 +1,32 @@
+# `make test` is exactly what CI runs (.ci/run).
+
+GO ?= go
+
+# protoc-gen-go must match the google.golang.org/protobuf version in go.mod,
+# so that regenerated code matches the runtime it is compiled against.
+PROTOBUF_VERSION = $(shell $(GO) list -m -f '{{.Version}}' google.golang.org/protobuf)
+
+.PHONY: test deps fmt-check vet build proto
+
+test: deps fmt-check vet
+	$(GO) test -count=1 -timeout 30m ./...
+
+deps:
+	tests/install-deps.sh
+
+# Every .go file except generated ones ("// Code generated ... DO NOT EDIT.")
+# and the harness build cache must be gofmt-clean.
+fmt-check:
+	@files=$$(find . -path ./.git -prune -o -path ./tests/.cache -prune -o -name '*.go' -type f -print \
+		| xargs -r grep -L '^// Code generated .* DO NOT EDIT\.$$' | xargs -r gofmt -l); \
+	if [ -n "$$files" ]; then echo "gofmt -l reports unformatted files:"; echo "$$files"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+build:
+	CGO_ENABLED=0 $(GO) build -o bin/corral ./cmd/corral
+
+proto:
+	$(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOBUF_VERSION)
+	cd messages && PATH="$$($(GO) env GOPATH)/bin:$$PATH" protoc --go_out=. --go_opt=paths=source_relative -I . *.proto
