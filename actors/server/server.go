@@ -162,6 +162,7 @@ func (s *Server) Start() error {
 	}
 	s.manager.StartTicker(s.system.Root, s.pids["sessions"])
 	go s.accept()
+	go s.runContainerSweeper()
 	s.logger.Info("corral serving", "addr", ln.Addr().String(), "dataDir", s.cfg.DataDir, "version", Version)
 	return nil
 }

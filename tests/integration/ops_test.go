@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corral-zk/corral/config"
 	"github.com/go-zookeeper/zk"
 	"github.com/stretchr/testify/require"
 )
@@ -267,4 +268,28 @@ func TestReconnectWithWrongPasswordIsExpired(t *testing.T) {
 	defer bad.Close()
 	waitConnected(t, ev)
 	_ = sid
+}
+
+func TestContainerAndTTLSweep(t *testing.T) {
+	e := start(t, func(c *config.Config) {
+		c.ContainerCheckIntervalMs = 100
+		c.ExtendedTypesEnabled = true
+	})
+	c, _ := e.connect(t)
+	_, err := c.CreateContainer("/box", nil, zk.FlagContainer, acl)
+	require.NoError(t, err)
+	_, err = c.Create("/box/item", nil, 0, acl)
+	require.NoError(t, err)
+	time.Sleep(300 * time.Millisecond)
+	ok, _, err := c.Exists("/box")
+	require.NoError(t, err)
+	require.True(t, ok, "a container with a child stays")
+	require.NoError(t, c.Delete("/box/item", -1))
+	_, err = c.CreateTTL("/short", nil, zk.FlagTTL, acl, 100*time.Millisecond)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		a, _, _ := c.Exists("/box")
+		b, _, _ := c.Exists("/short")
+		return !a && !b
+	}, 5*time.Second, 50*time.Millisecond, "the empty container and the expired TTL node are deleted")
 }
