@@ -149,6 +149,13 @@ func raiseCversion(parent *node, cversion int32, zxid int64) {
 // delete still fixes the parent of a node a fuzzy snapshot already lacks.
 // The parent's persisted cversion does not change: clients see it rise
 // because numChildren falls (see ClientStat).
+//
+// Live, the prep stage only deletes leaves (NOTEMPTY). On replay over a
+// fuzzy snapshot the node may hold children created after this delete;
+// they are removed with it (silently: their own creates follow in the log
+// and recreate them). Apache instead leaves them in its node map,
+// unreachable, where they make those later creates fail with NODEEXISTS
+// and the children vanish from the restored tree.
 func (t *Tree) delete(path string, zxid int64, trig *[]Trigger) Result {
 	parentPath := parentOf(path)
 	parent, pid, ok := t.lookup(parentPath)
@@ -165,19 +172,38 @@ func (t *Tree) delete(path string, zxid int64, trig *[]Trigger) Result {
 	if !exists {
 		return Result{Err: wire.ErrNoNode, Path: path}
 	}
+	if n.kids != 0 {
+		var below []uint32
+		for stack := t.kids(n); len(stack) > 0; {
+			c := stack[len(stack)-1]
+			stack = append(stack[:len(stack)-1], t.kids(t.node(c))...)
+			below = append(below, c)
+		}
+		for _, c := range slices.Backward(below) {
+			t.erase(c)
+		}
+	}
+	t.erase(id)
+	*trig = append(*trig,
+		Trigger{Path: path, Type: wire.EventNodeDeleted},
+		Trigger{Path: parentPath, Type: wire.EventNodeChildrenChanged})
+	return Result{Path: path}
+}
+
+// erase removes one node with the quota upkeep deleteNode does: deleting a
+// zookeeper_limits node ends its quota, and the deepest quota above the
+// node loses its count and bytes.
+func (t *Tree) erase(id uint32) {
+	n := t.node(id)
+	path := n.path()
 	dataLen := int64(n.dataLen())
 	t.removeNode(id)
-
-	if len(parentPath) > len(quotaPath) && hasPathPrefix(parentPath, quotaPath) && baseName(path) == quotaLimitNode {
+	if parentPath := parentOf(path); len(parentPath) > len(quotaPath) && hasPathPrefix(parentPath, quotaPath) && baseName(path) == quotaLimitNode {
 		t.dropQuota(parentPath[len(quotaPath):])
 	}
 	if prefix, ok := t.quotaPrefix(path); ok {
 		t.updateQuotaStat(prefix, -dataLen, -1)
 	}
-	*trig = append(*trig,
-		Trigger{Path: path, Type: wire.EventNodeDeleted},
-		Trigger{Path: parentPath, Type: wire.EventNodeChildrenChanged})
-	return Result{Path: path}
 }
 
 // setData is DataTree.setData: the txn carries the new version.

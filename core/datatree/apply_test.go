@@ -191,6 +191,32 @@ func TestDelete(t *testing.T) {
 	}
 }
 
+// On replay over a fuzzy snapshot, a delete can meet a node that already
+// has children created later in the log; the subtree goes with it and the
+// later creates rebuild it.
+func TestReplayedDeleteOfNodeWithChildren(t *testing.T) {
+	log := []*messages.Txn{
+		createTxn(1, "/x", []byte("old"), 0, 1),
+		deleteTxn(2, "/x"),
+		createTxn(3, "/x", []byte("new"), 0, 2),
+		createTxn(4, "/x/c", []byte("c"), 0, 1),
+		createTxn(5, "/x/c/d", nil, 7, 1),
+	}
+	full := New()
+	applyAll(full, log)
+	tree := New()
+	applyAll(tree, log)
+	r := tree.Apply(log[1])
+	require.Equal(t, wire.ErrOK, r.Err)
+	_, ok := tree.Exists("/x/c/d")
+	require.False(t, ok, "the subtree went with its root")
+	require.Equal(t, 0, tree.EphemeralCount())
+	applyAll(tree, log[2:])
+	require.Equal(t, full.Digest(), tree.Digest())
+	require.Equal(t, full.NodeCount(), tree.NodeCount())
+	require.Equal(t, []string{"/x/c/d"}, tree.Ephemerals(7))
+}
+
 func TestDeleteEphemeralLeavesSessionSet(t *testing.T) {
 	tree := New()
 	mustCreate(t, tree, 1, "/e1", nil, 77)

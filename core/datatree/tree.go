@@ -139,10 +139,8 @@ func (t *Tree) insertNode(path string, data []byte, acl uint32, st wire.Stat, li
 }
 
 // removeNode drops a node from the index and its owner sets and frees its
-// slot; unlinking it from the parent is the caller's business (Apache
-// unlinks first, even when the node turns out to be missing). Children
-// the node may still have are left in the index, unreachable from the
-// root, as Apache leaves them in its node map.
+// slot and child set; unlinking it from the parent, and removing the
+// children first, are the caller's business (see delete).
 func (t *Tree) removeNode(id uint32) {
 	n := t.node(id)
 	t.index.remove(n.path())

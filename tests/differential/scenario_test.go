@@ -41,6 +41,7 @@ func scenario(r *recorder) {
 	r.create(g, "/d", "again", zk.FlagPersistent)
 	r.create(g, "/d/e", "eph", zk.FlagEphemeral)
 	r.create(g, "/d/e/child", "", zk.FlagPersistent)
+	r.create(g, "/d/e/eph", "", zk.FlagEphemeral)
 	r.create(g, "/d/s-", "1", zk.FlagSequence)
 	r.create(g, "/d/s-", "2", zk.FlagSequence)
 	r.create(g, "/d/es-", "", zk.FlagEphemeralSequential)

@@ -61,11 +61,23 @@ zk.stop()
 `, s.Addr))
 
 	s.Restart()
-	require.Equal(t, "v2\n", ZkCli(t, s.Addr, "get /h"), "data must survive a graceful restart")
+	require.Equal(t, "v2", getData(t, s.Addr, "/h"), "data must survive a graceful restart")
 	s.Kill()
 	_, err = s.FourLetter("ruok")
 	require.Error(t, err, "a killed server must not answer")
 	s.Restart()
-	require.Equal(t, "v2\n", ZkCli(t, s.Addr, "get /h"), "data must survive a crash")
+	require.Equal(t, "v2", getData(t, s.Addr, "/h"), "data must survive a crash")
 	require.Contains(t, s.Output(), "=== harness: run 3 of apache")
+}
+
+// getData reads a node through a fresh raw session (no JVM start).
+func getData(t *testing.T, addr, path string) string {
+	t.Helper()
+	c, err := rawzk.Dial(addr, rawzk.Options{})
+	require.NoError(t, err)
+	defer c.Close()
+	r, err := c.Call(wire.OpGetData, rawzk.PathWatchRequest(path, false))
+	require.NoError(t, err)
+	require.Equal(t, wire.ErrOK, r.Err)
+	return string(rawzk.NewDecoder(r.Body).Buffer())
 }

@@ -39,6 +39,7 @@ func (c *toolCheck) require(t testing.TB, probe func() string) {
 	}
 	if InCI() {
 		t.Fatalf("%s is missing in CI; the CI image must %s", c.missing, installHint)
+		return
 	}
 	t.Skipf("%s is missing; %s", c.missing, installHint)
 }

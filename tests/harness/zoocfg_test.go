@@ -43,3 +43,16 @@ admin.enableServer=false
 		})
 	}
 }
+
+func TestJVMOnlyKey(t *testing.T) {
+	cases := map[string]bool{
+		"znode.container.checkIntervalMs": true,
+		"znode.container.maxPerMinute":    true,
+		"jute.maxbuffer":                  true,
+		"extendedTypesEnabled":            false,
+		"tickTime":                        false,
+	}
+	for k, want := range cases {
+		require.Equal(t, want, jvmOnlyKey(k), k)
+	}
+}
