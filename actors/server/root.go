@@ -52,6 +52,9 @@ func (r *rootActor) Receive(ctx actor.Context) {
 		r.ready <- nil
 		r.ready = nil
 	case *actor.Terminated:
+		if s.stopping.Load() {
+			return // an orderly shutdown stops every child
+		}
 		err := fmt.Errorf("actor %s stopped after repeated failures", m.Who.Id)
 		s.logger.Error("server stopping: a supervised actor could not be recovered", "actor", m.Who.Id)
 		select {

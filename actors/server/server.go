@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -66,6 +67,7 @@ type Server struct {
 	ln       net.Listener
 	started  time.Time
 	stopOnce sync.Once
+	stopping atomic.Bool
 	done     chan struct{}
 	fatal    chan error
 }
@@ -185,6 +187,7 @@ func (s *Server) DB() *zkdb.DB { return s.db }
 // Stop closes the listener and every connection and stops the actors.
 func (s *Server) Stop() {
 	s.stopOnce.Do(func() {
+		s.stopping.Store(true)
 		if s.ln != nil {
 			_ = s.ln.Close()
 		}
