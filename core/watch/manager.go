@@ -9,7 +9,7 @@ import (
 // NewManager.
 //
 // Layout, chosen for memory (a million watches must stay well under 100
-// bytes each): paths are interned once in a dense slice of entries found
+// bytes each): paths are interned once in dense chunks of entries found
 // through an open-addressing index; an entry lists its watchers as 8-byte
 // refs (internal watcher number + mode bits), the first one inline since
 // most paths have a single watcher; each watcher keeps a map from entry
@@ -19,7 +19,8 @@ type Manager struct {
 	mu sync.Mutex
 
 	index     pathIndex
-	paths     []pathEntry
+	chunks    [][]pathEntry // entry storage, chunkSize entries each; ids never move
+	nextPath  uint32        // first entry id never handed out
 	freePaths []uint32
 
 	byID         map[WatcherID]uint32
@@ -51,9 +52,19 @@ type watcherEntry struct {
 // NewManager returns an empty table.
 func NewManager() *Manager {
 	m := &Manager{byID: map[WatcherID]uint32{}}
-	m.index = newPathIndex(func(id uint32) string { return m.paths[id].path })
+	m.index = newPathIndex(func(id uint32) string { return m.entry(id).path })
 	return m
 }
+
+// Entries live in fixed-size chunks rather than one growing slice, so a
+// million paths never cost a 32 MB copy on growth nor its spare capacity.
+const (
+	chunkShift = 10
+	chunkSize  = 1 << chunkShift
+	chunkMask  = chunkSize - 1
+)
+
+func (m *Manager) entry(pid uint32) *pathEntry { return &m.chunks[pid>>chunkShift][pid&chunkMask] }
 
 func (e *pathEntry) len() int {
 	switch {
@@ -99,7 +110,7 @@ func (m *Manager) Add(w WatcherID, path string, kind Kind) bool {
 	if !ok {
 		pid = m.newPath(path)
 	}
-	e := &m.paths[pid]
+	e := m.entry(pid)
 	if pos, ok := m.watchers[wi].pos[pid]; ok {
 		r := e.at(int(pos))
 		if r.bits|bits == r.bits {
@@ -140,10 +151,13 @@ func (m *Manager) newPath(path string) uint32 {
 		pid = m.freePaths[n-1]
 		m.freePaths = m.freePaths[:n-1]
 	} else {
-		pid = uint32(len(m.paths))
-		m.paths = append(m.paths, pathEntry{})
+		pid = m.nextPath
+		m.nextPath++
+		if int(pid>>chunkShift) == len(m.chunks) {
+			m.chunks = append(m.chunks, make([]pathEntry, chunkSize))
+		}
 	}
-	m.paths[pid] = pathEntry{path: strings.Clone(path)}
+	*m.entry(pid) = pathEntry{path: strings.Clone(path)}
 	m.index.insert(pid)
 	return pid
 }
@@ -170,7 +184,7 @@ func delta(was, is bool) int {
 // the ref, the entry and the watcher as they become empty. It reports the
 // bits that were actually set among those asked.
 func (m *Manager) clearBits(pid uint32, i int, bits uint8) uint8 {
-	e := &m.paths[pid]
+	e := m.entry(pid)
 	r := e.at(i)
 	had := r.bits & bits
 	if had == 0 {
@@ -198,7 +212,7 @@ func (m *Manager) clearBits(pid uint32, i int, bits uint8) uint8 {
 // unlink removes position i from an entry of n refs by moving the last
 // ref into it (and telling the moved watcher its new position).
 func (m *Manager) unlink(pid uint32, i, n int) {
-	e := &m.paths[pid]
+	e := m.entry(pid)
 	last := n - 1
 	if i != last {
 		moved := *e.at(last)

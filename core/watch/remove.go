@@ -45,7 +45,7 @@ func (m *Manager) Contains(w WatcherID, path string, watcherType int32) bool {
 	if !ok {
 		return false
 	}
-	return m.paths[pid].at(pos).bits&bits != 0
+	return m.entry(pid).at(pos).bits&bits != 0
 }
 
 // find locates w's ref on path.

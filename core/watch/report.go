@@ -28,8 +28,8 @@ func (m *Manager) Summary() (connections, paths, total int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	watching := make(map[uint32]struct{})
-	for pid := range m.paths {
-		e := &m.paths[pid]
+	for pid := range m.nextPath {
+		e := m.entry(pid)
 		watched := false
 		for i := range e.len() {
 			if r := e.at(i); r.bits&dataBits != 0 {
@@ -69,8 +69,8 @@ func (m *Manager) ByPath() map[string][]WatcherID {
 }
 
 func (m *Manager) eachData(fn func(WatcherID, string)) {
-	for pid := range m.paths {
-		e := &m.paths[pid]
+	for pid := range m.nextPath {
+		e := m.entry(pid)
 		for i := range e.len() {
 			if r := e.at(i); r.bits&dataBits != 0 {
 				fn(m.watchers[r.w].id, e.path)

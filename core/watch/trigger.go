@@ -99,7 +99,7 @@ func (f *firing) dataTable() {
 		if !ok {
 			continue
 		}
-		e := &m.paths[pid]
+		e := m.entry(pid)
 		for i := range e.len() {
 			if r := e.at(i); r.bits&recursive != 0 && !f.told(r.w) {
 				f.tell(r.w)
@@ -121,7 +121,7 @@ func (f *firing) childTable() {
 // goes backwards because removing a ref moves the last one into its place.
 func (f *firing) fireAt(pid uint32, fire, consume uint8, dedupe bool) {
 	m := f.m
-	e := &m.paths[pid]
+	e := m.entry(pid)
 	n := e.len()
 	for i := range n {
 		if r := e.at(i); r.bits&fire != 0 && !(dedupe && f.told(r.w)) {

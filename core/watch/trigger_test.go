@@ -18,8 +18,8 @@ func check(t *testing.T, m *Manager) {
 	defer m.mu.Unlock()
 	data, child, rec, refs := 0, 0, 0, 0
 	livePaths := 0
-	for pid := range m.paths {
-		e := &m.paths[pid]
+	for pid := range m.nextPath {
+		e := m.entry(pid)
 		if e.len() == 0 {
 			require.Nil(t, e.rest)
 			continue
