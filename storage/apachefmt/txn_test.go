@@ -190,3 +190,14 @@ func TestAdlerMatchesStdlib(t *testing.T) {
 		require.Equal(t, stdadler.Checksum(in), d.sum())
 	}
 }
+
+func FuzzDecodeTxn(f *testing.F) {
+	f.Add(txnHeader(&jw{}, 1, 2, 3, 4, wire.OpCreate).str("/a").buf([]byte("x")).acls(worldAll).boolean(true).i32(1).b)
+	f.Add(txnHeader(&jw{}, 1, 2, 3, 4, wire.OpMulti).i32(1).i32(int32(wire.OpDelete)).buf((&jw{}).str("/a").b).b)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		hdr, txn, err := decodeTxn(b)
+		if err == nil {
+			require.Equal(t, hdr.Zxid, txn.Zxid)
+		}
+	})
+}

@@ -292,3 +292,18 @@ func TestLatestAndPurgeOld(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, missing)
 }
+
+func FuzzRead(f *testing.F) {
+	file := writeSnapshot(f, f.TempDir(), 3, []session{{1, 2}}, sampleNodes()[:3])
+	good, err := os.ReadFile(file)
+	require.NoError(f, err)
+	f.Add(good)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := &reader{br: bufio.NewReaderSize(bytes.NewReader(b), readBuf), file: "snap"}
+		_, err := r.read(&collect{})
+		if err != nil && !errors.Is(err, errStop) {
+			var ce *storage.CorruptError
+			require.ErrorAs(t, err, &ce)
+		}
+	})
+}

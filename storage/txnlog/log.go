@@ -293,7 +293,11 @@ func (l *Log) Append(txn *messages.Txn) error {
 
 // Sync writes the buffered entries and, with ForceSync, fsyncs them. On
 // error the segment is cut back to the previous Sync and the batch is
-// dropped (LastZxid falls back to SyncedZxid).
+// dropped (LastZxid falls back to SyncedZxid), so the same txns can be
+// appended again. The batch's fate is nevertheless unknown, as for any
+// write whose fsync failed: if the machine crashes before the next
+// successful Sync, some of it may still be on disk. Report such txns to
+// clients as CONNECTIONLOSS-like (outcome unknown), never as failed.
 func (l *Log) Sync() error {
 	if err := l.usable(); err != nil {
 		return err
@@ -393,14 +397,16 @@ func (l *Log) rollback(off int64, created bool, cause error) error {
 		}
 		return cause
 	}
-	err := l.active.Truncate(off)
-	if err == nil {
-		err = l.fsync(l.active)
-	}
-	l.allocEnd = off
-	if err != nil {
+	if err := l.active.Truncate(off); err != nil {
 		l.broken = fmt.Errorf("txnlog: cut %s back to %d after failed sync: %w", l.activePath(), off, err)
 		return errors.Join(cause, l.broken)
+	}
+	l.allocEnd = off
+	// The cut is best made durable now, but a failure here is not fatal:
+	// the fsync of the next successful Sync persists the file size too,
+	// before anything new is acknowledged.
+	if err := l.fsync(l.active); err != nil {
+		l.log.Warn("txnlog: fsync after cutting back a failed sync failed", "file", l.activePath(), "error", err)
 	}
 	return cause
 }
