@@ -223,12 +223,11 @@ func (c *Conn) cleanup() {
 	c.held.releaseAll()
 	_ = c.nc.Close()
 	c.mu.Lock()
-	spid, sid := c.sessionPID, c.sessionID
+	spid := c.sessionPID
 	c.mu.Unlock()
 	if spid != nil {
 		c.deps.System.Root.Send(spid, &messages.ConnDetached{ConnId: c.id})
 	}
-	_ = sid
 	if c.deps.OnClose != nil {
 		c.deps.OnClose(c.id)
 	}

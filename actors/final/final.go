@@ -99,8 +99,7 @@ func ReplyFor(txn *messages.Txn, res *datatree.Result) *messages.Reply {
 	case wire.OpMulti:
 		// A failed multi still answers err=0 in the header: the failure is
 		// in the per-op results (Apache's FinalRequestProcessor).
-		mr, _ := multiResponse(txn, res)
-		rec = mr
+		rec = multiResponse(txn, res)
 	}
 	if rec != nil {
 		rep.Body = wire.Marshal(rec)
@@ -108,32 +107,23 @@ func ReplyFor(txn *messages.Txn, res *datatree.Result) *messages.Reply {
 	return rep
 }
 
-func multiResponse(txn *messages.Txn, res *datatree.Result) (*wire.MultiResponse, wire.ErrCode) {
+func multiResponse(txn *messages.Txn, res *datatree.Result) *wire.MultiResponse {
 	subs := txn.GetMulti().GetTxns()
 	out := &wire.MultiResponse{Results: make([]wire.MultiResult, 0, len(subs))}
-	failed := wire.ErrOK
 	for i, sub := range subs {
 		var r datatree.Result
 		if i < len(res.Multi) {
 			r = res.Multi[i]
 		}
 		op := wire.OpCode(sub.Type)
-		if op == wire.OpError {
-			code := wire.ErrCode(sub.GetError().GetErr())
-			if failed == wire.ErrOK && code != wire.ErrOK && code != wire.ErrRuntimeInconsistency {
-				failed = code
-			}
-			out.Results = append(out.Results, wire.MultiResult{Type: wire.OpError, Err: code})
-			continue
-		}
-		if r.Err != wire.ErrOK {
-			if failed == wire.ErrOK {
-				failed = r.Err
-			}
+		switch {
+		case op == wire.OpError:
+			out.Results = append(out.Results, wire.MultiResult{Type: wire.OpError, Err: wire.ErrCode(sub.GetError().GetErr())})
+		case r.Err != wire.ErrOK:
 			out.Results = append(out.Results, wire.MultiResult{Type: wire.OpError, Err: r.Err})
-			continue
+		default:
+			out.Results = append(out.Results, wire.MultiResult{Type: op, Path: r.Path, Stat: r.Stat})
 		}
-		out.Results = append(out.Results, wire.MultiResult{Type: op, Path: r.Path, Stat: r.Stat})
 	}
-	return out, failed
+	return out
 }

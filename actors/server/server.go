@@ -30,7 +30,6 @@ import (
 	"github.com/corral-zk/corral/core/session"
 	"github.com/corral-zk/corral/messages"
 	"github.com/corral-zk/corral/supervision"
-	"github.com/corral-zk/corral/wire"
 )
 
 // Version is reported by srvr/stat/mntr.
@@ -192,8 +191,7 @@ func (s *Server) Stop() {
 			_ = s.ln.Close()
 		}
 		s.manager.Stop()
-		for id, c := range s.reg.Conns() {
-			_ = id
+		for _, c := range s.reg.Conns() {
 			s.system.Root.Send(c.PID(), &messages.CloseConn{Reason: "server shutting down"})
 		}
 		if s.root != nil {
@@ -251,5 +249,3 @@ func (s *Server) maxClientCnxnsReached(nc net.Conn) bool {
 	}
 	return n >= limit
 }
-
-var _ = wire.OpPing

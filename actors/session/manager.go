@@ -2,7 +2,6 @@ package session
 
 import (
 	"fmt"
-	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -170,5 +169,3 @@ func (m *Manager) reject(ctx actor.Context, conn uint64) {
 		ctx.Send(c.PID(), &messages.SessionOpened{})
 	}
 }
-
-var _ = slog.Default

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/corral-zk/corral/core/acl"
-	"github.com/corral-zk/corral/core/datatree"
 	"github.com/corral-zk/corral/core/watch"
 	"github.com/corral-zk/corral/wire"
 )
@@ -347,8 +346,6 @@ func redactDigests(acls []wire.ACL) []wire.ACL {
 	}
 	return out
 }
-
-var _ = datatree.Result{}
 
 // rootAlias maps "" to "/": Apache's data tree stores the root under "" and
 // answers reads of "" as reads of "/".

@@ -1,6 +1,9 @@
 package datatree
 
-import "github.com/corral-zk/corral/wire"
+import (
+	"github.com/corral-zk/corral/core/pathindex"
+	"github.com/corral-zk/corral/wire"
+)
 
 // Options are the server settings that change how the tree reads a node.
 type Options struct {
@@ -14,11 +17,11 @@ type Options struct {
 type Tree struct {
 	opts Options
 
-	chunks [][]node  // node storage, chunkSize nodes each; ids never move
-	free   []uint32  // ids of deleted nodes, reused first
-	next   uint32    // first id never handed out
-	live   int       // nodes in the tree (root counted once)
-	index  pathIndex // path -> id
+	chunks [][]node        // node storage, chunkSize nodes each; ids never move
+	free   []uint32        // ids of deleted nodes, reused first
+	next   uint32          // first id never handed out
+	live   int             // nodes in the tree (root counted once)
+	index  pathindex.Index // path -> id
 	root   uint32
 
 	kidSets  []idSet // child sets; slot 0 unused so that node.kids==0 means none
@@ -69,7 +72,7 @@ func NewWithOptions(opts Options) *Tree {
 		ephemerals: map[int64]*idSet{},
 		quotas:     map[string]struct{}{},
 	}
-	t.index = newPathIndex(t.pathOf)
+	t.index = pathindex.New(t.pathOf)
 	empty := []byte{}
 	t.root = t.insertNode("/", empty, 0, wire.Stat{}, false)
 	t.insertNode(procPath, empty, 0, wire.Stat{}, true)
@@ -84,7 +87,7 @@ func (t *Tree) node(id uint32) *node { return &t.chunks[id>>chunkShift][id&chunk
 func (t *Tree) pathOf(id uint32) string { return t.node(id).path() }
 
 func (t *Tree) lookup(path string) (*node, uint32, bool) {
-	id, ok := t.index.find(path)
+	id, ok := t.index.Find(path)
 	if !ok {
 		return nil, 0, false
 	}
@@ -127,9 +130,9 @@ func (t *Tree) insertNode(path string, data []byte, acl uint32, st wire.Stat, li
 		aversion: st.Aversion,
 		acl:      acl,
 	}
-	t.index.insert(id)
+	t.index.Insert(id)
 	if link {
-		pid, _ := t.index.find(parentOf(path))
+		pid, _ := t.index.Find(parentOf(path))
 		t.addKid(pid, id)
 	}
 	t.live++
@@ -143,7 +146,7 @@ func (t *Tree) insertNode(path string, data []byte, acl uint32, st wire.Stat, li
 // children first, are the caller's business (see delete).
 func (t *Tree) removeNode(id uint32) {
 	n := t.node(id)
-	t.index.remove(n.path())
+	t.index.Remove(n.path())
 	t.untrack(id, n.owner)
 	t.acls.release(n.acl)
 	t.dataSize -= int64(len(n.blob))

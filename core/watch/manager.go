@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"github.com/corral-zk/corral/core/pathindex"
 	"strings"
 	"sync"
 )
@@ -18,7 +19,7 @@ import (
 type Manager struct {
 	mu sync.Mutex
 
-	index     pathIndex
+	index     pathindex.Index
 	chunks    [][]pathEntry // entry storage, chunkSize entries each; ids never move
 	nextPath  uint32        // first entry id never handed out
 	freePaths []uint32
@@ -52,7 +53,7 @@ type watcherEntry struct {
 // NewManager returns an empty table.
 func NewManager() *Manager {
 	m := &Manager{byID: map[WatcherID]uint32{}}
-	m.index = newPathIndex(func(id uint32) string { return m.entry(id).path })
+	m.index = pathindex.New(func(id uint32) string { return m.entry(id).path })
 	return m
 }
 
@@ -106,7 +107,7 @@ func (m *Manager) Add(w WatcherID, path string, kind Kind) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	wi := m.watcher(w)
-	pid, ok := m.index.find(path)
+	pid, ok := m.index.Find(path)
 	if !ok {
 		pid = m.newPath(path)
 	}
@@ -158,7 +159,7 @@ func (m *Manager) newPath(path string) uint32 {
 		}
 	}
 	*m.entry(pid) = pathEntry{path: strings.Clone(path)}
-	m.index.insert(pid)
+	m.index.Insert(pid)
 	return pid
 }
 
@@ -202,7 +203,7 @@ func (m *Manager) clearBits(pid uint32, i int, bits uint8) uint8 {
 		m.dropWatcher(wi)
 	}
 	if e.len() == 0 {
-		m.index.remove(e.path)
+		m.index.Remove(e.path)
 		*e = pathEntry{}
 		m.freePaths = append(m.freePaths, pid)
 	}

@@ -171,28 +171,3 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	check(t, m)
 }
-
-// The watch index against a map model through growth and shrinking.
-func TestPathIndex(t *testing.T) {
-	var keys []string
-	ix := newPathIndex(func(id uint32) string { return keys[id] })
-	live := map[string]uint32{}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 10000 {
-		k := fmt.Sprintf("/w%d", rng.IntN(2000))
-		if _, ok := live[k]; ok {
-			require.True(t, ix.remove(k))
-			delete(live, k)
-			continue
-		}
-		keys = append(keys, k)
-		ix.insert(uint32(len(keys) - 1))
-		live[k] = uint32(len(keys) - 1)
-	}
-	for k, id := range live {
-		got, ok := ix.find(k)
-		require.True(t, ok)
-		require.Equal(t, id, got)
-	}
-	require.Equal(t, len(live), ix.count)
-}

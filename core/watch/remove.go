@@ -54,7 +54,7 @@ func (m *Manager) find(w WatcherID, path string) (pid uint32, pos int, ok bool) 
 	if !ok {
 		return 0, 0, false
 	}
-	pid, ok = m.index.find(path)
+	pid, ok = m.index.Find(path)
 	if !ok {
 		return 0, 0, false
 	}

@@ -87,7 +87,7 @@ func (f *firing) tell(wi uint32) {
 // dataTable is dataWatches.triggerWatch(path).
 func (f *firing) dataTable() {
 	m := f.m
-	if pid, ok := m.index.find(f.path); ok {
+	if pid, ok := m.index.Find(f.path); ok {
 		f.fireAt(pid, dataBits, dataStd, false)
 	}
 	if m.recursives == 0 {
@@ -95,7 +95,7 @@ func (f *firing) dataTable() {
 	}
 	for p := f.path; p != "/"; {
 		p = parentOf(p)
-		pid, ok := m.index.find(p)
+		pid, ok := m.index.Find(p)
 		if !ok {
 			continue
 		}
@@ -111,7 +111,7 @@ func (f *firing) dataTable() {
 // childTable is childWatches.triggerWatch(path), suppressing the watchers
 // the data table already told (deleteNode's WatcherOrBitSet).
 func (f *firing) childTable() {
-	if pid, ok := f.m.index.find(f.path); ok {
+	if pid, ok := f.m.index.Find(f.path); ok {
 		f.fireAt(pid, childBits, childStd, len(f.out) > 0)
 	}
 }

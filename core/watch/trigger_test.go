@@ -25,7 +25,7 @@ func check(t *testing.T, m *Manager) {
 			continue
 		}
 		livePaths++
-		got, ok := m.index.find(e.path)
+		got, ok := m.index.Find(e.path)
 		require.True(t, ok, e.path)
 		require.Equal(t, uint32(pid), got)
 		for i := range e.len() {
@@ -44,7 +44,7 @@ func check(t *testing.T, m *Manager) {
 			}
 		}
 	}
-	require.Equal(t, livePaths, m.index.count)
+	require.Equal(t, livePaths, m.index.Len())
 	positions := 0
 	for w, wi := range m.byID {
 		require.Equal(t, w, m.watchers[wi].id)

@@ -1,14 +1,16 @@
-package datatree
+// Package pathindex is the compact path -> id table shared by the data tree
+// and the watch table.
+package pathindex
 
 import "hash/maphash"
 
-// pathIndex maps a path to a node id. It is an open-addressing table
-// (linear probing, backward-shift deletion) whose slots hold only id+1:
-// the key is read back from the node itself, so the index costs 4 bytes a
-// slot instead of the ~25 of a map[string]uint32 slot, and paths are
-// stored once (in the node's blob). The seed is random per index; it only
+// Index maps a path to an id. It is an open-addressing table (linear
+// probing, backward-shift deletion) whose slots hold only id+1: the key is
+// read back from the caller's own record (the key function), so the index
+// costs 4 bytes a slot instead of the ~25 of a map[string]uint32 slot, and
+// paths are stored once, by the caller. The seed is random per index; it only
 // decides slot positions, never anything a caller can observe.
-type pathIndex struct {
+type Index struct {
 	slots []uint32 // id+1, 0 = empty; len is a power of two
 	count int
 	seed  maphash.Seed
@@ -17,16 +19,18 @@ type pathIndex struct {
 
 const minIndexSlots = 16
 
-func newPathIndex(key func(uint32) string) pathIndex {
-	return pathIndex{slots: make([]uint32, minIndexSlots), seed: maphash.MakeSeed(), key: key}
+// New returns an empty index; key(id) must return the path stored for id.
+func New(key func(uint32) string) Index {
+	return Index{slots: make([]uint32, minIndexSlots), seed: maphash.MakeSeed(), key: key}
 }
 
-func (ix *pathIndex) home(path string) int {
+func (ix *Index) home(path string) int {
 	return int(maphash.String(ix.seed, path) & uint64(len(ix.slots)-1))
 }
 
 // find returns the id stored for path.
-func (ix *pathIndex) find(path string) (uint32, bool) {
+// Find returns the id stored for path.
+func (ix *Index) Find(path string) (uint32, bool) {
 	mask := len(ix.slots) - 1
 	for i := ix.home(path); ; i = (i + 1) & mask {
 		s := ix.slots[i]
@@ -40,7 +44,8 @@ func (ix *pathIndex) find(path string) (uint32, bool) {
 }
 
 // insert adds id, whose key must not be present yet.
-func (ix *pathIndex) insert(id uint32) {
+// Insert adds id, whose path must not be in the index yet.
+func (ix *Index) Insert(id uint32) {
 	if (ix.count+1)*4 > len(ix.slots)*3 {
 		ix.resize(len(ix.slots) * 2)
 	}
@@ -48,7 +53,7 @@ func (ix *pathIndex) insert(id uint32) {
 	ix.count++
 }
 
-func (ix *pathIndex) place(id uint32) {
+func (ix *Index) place(id uint32) {
 	mask := len(ix.slots) - 1
 	i := ix.home(ix.key(id))
 	for ix.slots[i] != 0 {
@@ -60,7 +65,8 @@ func (ix *pathIndex) place(id uint32) {
 // remove deletes path and reports whether it was present. The entries
 // after the hole that would no longer be reachable from their home slot
 // are shifted back, so lookups never need tombstones.
-func (ix *pathIndex) remove(path string) bool {
+// Remove drops path; false when it was not there.
+func (ix *Index) Remove(path string) bool {
 	mask := len(ix.slots) - 1
 	i := ix.home(path)
 	for {
@@ -90,7 +96,7 @@ func (ix *pathIndex) remove(path string) bool {
 	return true
 }
 
-func (ix *pathIndex) resize(n int) {
+func (ix *Index) resize(n int) {
 	old := ix.slots
 	ix.slots = make([]uint32, n)
 	for _, s := range old {
@@ -99,3 +105,6 @@ func (ix *pathIndex) resize(n int) {
 		}
 	}
 }
+
+// Len is the number of paths in the index.
+func (ix *Index) Len() int { return ix.count }
