@@ -6,7 +6,7 @@ GO ?= go
 # so that regenerated code matches the runtime it is compiled against.
 PROTOBUF_VERSION = $(shell $(GO) list -m -f '{{.Version}}' google.golang.org/protobuf)
 
-.PHONY: test deps fmt-check vet build proto
+.PHONY: test deps fmt-check vet build proto bench
 
 test: deps fmt-check vet
 	$(GO) test -count=1 -timeout 30m ./...
@@ -26,6 +26,13 @@ vet:
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/corral ./cmd/corral
+
+# Side-by-side benchmark against Apache ZooKeeper 3.8 (takes minutes; not part
+# of test). Flags go through BENCH_FLAGS, e.g.
+#   make bench BENCH_FLAGS="-duration 10s -populate 100000"
+# See docs/PERFORMANCE.md.
+bench:
+	tests/bench/compare.sh $(BENCH_FLAGS)
 
 proto:
 	$(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOBUF_VERSION)

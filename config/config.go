@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/corral-zk/corral/core/acl"
+)
 
 // PeerType is the role of a server in the ensemble.
 type PeerType int
@@ -136,6 +140,23 @@ type Config struct {
 	JuteMaxBuffer        int
 	// SuperDigest is DigestAuthenticationProvider.superDigest, "" if none.
 	SuperDigest string
+	// DigestAuthEnabled is DigestAuthenticationProvider.enabled (true unless
+	// set to anything but "true"), or true anyway when an authProvider.N
+	// names Apache's digest provider class. Not digest.enabled, which is
+	// about the data tree's digest (DigestEnabled).
+	DigestAuthEnabled bool
+	// DigestAlg is DigestAuthenticationProvider.digestAlg (SHA1 by default).
+	DigestAlg acl.DigestAlg
+	// EnforceAuthEnabled and EnforceAuthSchemes are enforce.auth.enabled
+	// and enforce.auth.schemes (split on ',' and trimmed, nil when unset).
+	EnforceAuthEnabled bool
+	EnforceAuthSchemes []string
+	// SessionRequireClientSASLAuth is sessionRequireClientSASLAuth; true is
+	// refused (Corral has no SASL).
+	SessionRequireClientSASLAuth bool
+	// AuthProviders holds the authProvider.* keys as written, with their
+	// values; only Apache's own ip and digest provider classes are accepted.
+	AuthProviders map[string]string
 
 	ContainerCheckIntervalMs        int
 	ContainerMaxPerMinute           int
@@ -158,8 +179,8 @@ type Config struct {
 	MetricsHTTPPort      int
 	MetricsExportJVMInfo bool
 
-	// TraceEnabled is corral.traceEnabled.
-	TraceEnabled bool
+	// Trace configures the actor-trace recorder (corral.trace.*).
+	Trace Trace
 	// Corral holds every corral.* key, without the prefix.
 	Corral map[string]string
 	// Extra holds the keys Apache would only set as system properties
@@ -219,6 +240,8 @@ func apacheDefaults() *Config {
 		ForceSync:                true,
 		FsyncWarningThresholdMs:  1000,
 		DigestEnabled:            true,
+		DigestAuthEnabled:        true,
+		AuthProviders:            map[string]string{},
 		LeaderServes:             true,
 		JuteMaxBuffer:            DefaultJuteMaxBuffer,
 		ContainerCheckIntervalMs: 60000,
@@ -235,7 +258,18 @@ func apacheDefaults() *Config {
 		MetricsExportJVMInfo:     true,
 		Corral:                   map[string]string{},
 		Extra:                    map[string]string{},
+		Trace:                    Trace{Enabled: true, Sample: 1},
 	}
+}
+
+// Trace configures the per-server ring of actor hops (package trace):
+// corral.trace.enabled (default true), corral.trace.sample (record one
+// request in Sample, default 1: every request) and corral.trace.ringSize
+// (hops kept; 0, the default, is trace.DefaultRingSize).
+type Trace struct {
+	Enabled  bool
+	Sample   int
+	RingSize int
 }
 
 // Default is the configuration Corral runs with when given no zoo.cfg: the

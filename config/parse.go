@@ -129,6 +129,9 @@ func isQuorumKey(k string) bool {
 
 // set interprets one non-quorum key.
 func (c *Config) set(k, v string, p *fieldParser) {
+	if c.setAuth(k, v, p) { // auth.go
+		return
+	}
 	switch k {
 	// Keys QuorumPeerConfig.parseProperties parses itself: strict.
 	case "dataDir":
@@ -280,8 +283,6 @@ func (c *Config) set(k, v string, p *fieldParser) {
 		c.ForceSync = v != "no"
 	case "fsync.warningthresholdms":
 		p.sysLong(k, v, &c.FsyncWarningThresholdMs)
-	case "skipACL":
-		c.SkipACL = v == "yes"
 	case "jute.maxbuffer":
 		p.sysInt(k, v, &c.JuteMaxBuffer)
 	case "digest.enabled":
@@ -292,8 +293,6 @@ func (c *Config) set(k, v string, p *fieldParser) {
 		p.sysInt(k, v, &c.ContainerMaxPerMinute)
 	case "znode.container.maxNeverUsedIntervalMs":
 		p.sysLong(k, v, &c.ContainerMaxNeverUsedIntervalMs)
-	case "DigestAuthenticationProvider.superDigest":
-		c.SuperDigest = v
 	case "leaderServes":
 		c.LeaderServes = v != "no"
 	case "readonlymode.enabled":
@@ -301,9 +300,24 @@ func (c *Config) set(k, v string, p *fieldParser) {
 	case "electionPortBindRetry":
 		p.sysInt(k, v, &c.ElectionPortBindRetry)
 
-	case "corral.traceEnabled":
+	case "corral.traceEnabled": // older spelling of corral.trace.enabled
 		c.Corral[strings.TrimPrefix(k, "corral.")] = v
-		p.boolean(k, v, &c.TraceEnabled)
+		p.boolean(k, v, &c.Trace.Enabled)
+	case "corral.trace.enabled":
+		c.Corral[strings.TrimPrefix(k, "corral.")] = v
+		p.boolean(k, v, &c.Trace.Enabled)
+	case "corral.trace.sample":
+		c.Corral[strings.TrimPrefix(k, "corral.")] = v
+		p.integer(k, v, &c.Trace.Sample)
+		if c.Trace.Sample < 1 {
+			p.fail(k, "%q is not a sampling rate (record one request in N, N >= 1)", v)
+		}
+	case "corral.trace.ringSize":
+		c.Corral[strings.TrimPrefix(k, "corral.")] = v
+		p.integer(k, v, &c.Trace.RingSize)
+		if c.Trace.RingSize < 0 {
+			p.fail(k, "%q is not a ring size (hops kept, 0 for the default)", v)
+		}
 	default:
 		switch {
 		case strings.HasPrefix(k, "metricsProvider."):
@@ -388,6 +402,7 @@ func (c *Config) finish(baseDir string, p *fieldParser) {
 	if v, ok := c.MetricsProvider["exportJvmInfo"]; ok {
 		c.MetricsExportJVMInfo = sysTrue(v)
 	}
+	c.finishAuth(p)
 }
 
 // resolve makes a relative path absolute against baseDir, the stand-in for

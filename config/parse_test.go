@@ -117,7 +117,7 @@ func TestDefaults(t *testing.T) {
 		{"metricsProvider.httpHost", c.MetricsHTTPHost, "0.0.0.0"},
 		{"metricsProvider.httpPort", c.MetricsHTTPPort, 7000},
 		{"metricsProvider.exportJvmInfo", c.MetricsExportJVMInfo, true},
-		{"corral.traceEnabled", c.TraceEnabled, false},
+		{"corral.trace", c.Trace, Trace{Enabled: true, Sample: 1}},
 		{"corral.*", c.Corral, map[string]string{}},
 		{"extra", c.Extra, map[string]string{}},
 		{"warnings", c.Warnings, []string(nil)},
@@ -288,7 +288,7 @@ serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory
 	require.False(t, c.LeaderServes)
 	require.True(t, c.ReadOnlyModeEnabled)
 	require.Equal(t, 10, c.ElectionPortBindRetry)
-	require.True(t, c.TraceEnabled)
+	require.True(t, c.Trace.Enabled)
 	require.Equal(t, map[string]string{"traceEnabled": "true", "somethingElse": "x"}, c.Corral)
 	require.Equal(t, map[string]string{"serverCnxnFactory": "org.apache.zookeeper.server.NettyServerCnxnFactory"}, c.Extra)
 	require.Empty(t, c.Warnings)

@@ -380,12 +380,14 @@ func (*Txn_Multi) isTxn_Body() {}
 // node kind is encoded in ephemeral_owner exactly as Apache stores it
 // (session id, 0x8000000000000000 for containers, 0xFF<<56|ttl for TTL).
 type CreateTxn struct {
-	state          protoimpl.MessageState `protogen:"open.v1"`
-	Path           string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
-	Data           []byte                 `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
-	Acl            []*ACL                 `protobuf:"bytes,3,rep,name=acl,proto3" json:"acl,omitempty"`
-	EphemeralOwner int64                  `protobuf:"varint,4,opt,name=ephemeral_owner,json=ephemeralOwner,proto3" json:"ephemeral_owner,omitempty"`
-	ParentCversion int32                  `protobuf:"varint,5,opt,name=parent_cversion,json=parentCversion,proto3" json:"parent_cversion,omitempty"` // the parent's cversion after this create
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Path  string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	// optional: a null buffer (jute length -1) and an empty one are
+	// different node data to clients, and must stay so through the log.
+	Data           []byte `protobuf:"bytes,2,opt,name=data,proto3,oneof" json:"data,omitempty"`
+	Acl            []*ACL `protobuf:"bytes,3,rep,name=acl,proto3" json:"acl,omitempty"`
+	EphemeralOwner int64  `protobuf:"varint,4,opt,name=ephemeral_owner,json=ephemeralOwner,proto3" json:"ephemeral_owner,omitempty"`
+	ParentCversion int32  `protobuf:"varint,5,opt,name=parent_cversion,json=parentCversion,proto3" json:"parent_cversion,omitempty"` // the parent's cversion after this create
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -502,7 +504,7 @@ func (x *DeleteTxn) GetPath() string {
 type SetDataTxn struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Path          string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
-	Data          []byte                 `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
+	Data          []byte                 `protobuf:"bytes,2,opt,name=data,proto3,oneof" json:"data,omitempty"`  // null and empty differ, as in CreateTxn
 	Version       int32                  `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"` // the new version
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -881,20 +883,22 @@ const file_txn_proto_rawDesc = "" +
 	"\x05error\x18\x11 \x01(\v2\x19.corral.messages.ErrorTxnH\x00R\x05error\x121\n" +
 	"\x05multi\x18\x12 \x01(\v2\x19.corral.messages.MultiTxnH\x00R\x05multi\x123\n" +
 	"\x05trace\x18\x1e \x01(\v2\x1d.corral.messages.TraceContextR\x05traceB\x06\n" +
-	"\x04body\"\xad\x01\n" +
+	"\x04body\"\xbb\x01\n" +
 	"\tCreateTxn\x12\x12\n" +
-	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
-	"\x04data\x18\x02 \x01(\fR\x04data\x12&\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12\x17\n" +
+	"\x04data\x18\x02 \x01(\fH\x00R\x04data\x88\x01\x01\x12&\n" +
 	"\x03acl\x18\x03 \x03(\v2\x14.corral.messages.ACLR\x03acl\x12'\n" +
 	"\x0fephemeral_owner\x18\x04 \x01(\x03R\x0eephemeralOwner\x12'\n" +
-	"\x0fparent_cversion\x18\x05 \x01(\x05R\x0eparentCversion\"\x1f\n" +
+	"\x0fparent_cversion\x18\x05 \x01(\x05R\x0eparentCversionB\a\n" +
+	"\x05_data\"\x1f\n" +
 	"\tDeleteTxn\x12\x12\n" +
-	"\x04path\x18\x01 \x01(\tR\x04path\"N\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\"\\\n" +
 	"\n" +
 	"SetDataTxn\x12\x12\n" +
-	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
-	"\x04data\x18\x02 \x01(\fR\x04data\x12\x18\n" +
-	"\aversion\x18\x03 \x01(\x05R\aversion\"a\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12\x17\n" +
+	"\x04data\x18\x02 \x01(\fH\x00R\x04data\x88\x01\x01\x12\x18\n" +
+	"\aversion\x18\x03 \x01(\x05R\aversionB\a\n" +
+	"\x05_data\"a\n" +
 	"\tSetACLTxn\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12&\n" +
 	"\x03acl\x18\x02 \x03(\v2\x14.corral.messages.ACLR\x03acl\x12\x18\n" +
@@ -978,6 +982,8 @@ func file_txn_proto_init() {
 		(*Txn_Error)(nil),
 		(*Txn_Multi)(nil),
 	}
+	file_txn_proto_msgTypes[3].OneofWrappers = []any{}
+	file_txn_proto_msgTypes[5].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -4,11 +4,13 @@
 #   zookeeper          Apache ZooKeeper 3.8 (the behavioural oracle) and zkCli.sh; pulls in Java
 #   python3-kazoo      the kazoo client, importable by /usr/bin/python3
 #   protobuf-compiler  protoc, for `make proto`
+#   libservlet-api-java javax.servlet for Apache's Jetty AdminServer (the admin API oracle)
 #   procps, tmux       process inspection and pseudo-terminals for CLI tests
+#   iproute2, iptables network namespaces and partitions for the ensemble tests
 # Works as root without sudo; uses sudo otherwise.
 set -euo pipefail
 
-packages=(zookeeper python3-kazoo protobuf-compiler procps tmux)
+packages=(zookeeper python3-kazoo protobuf-compiler procps tmux libservlet-api-java iproute2 iptables)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "install-deps: not a Debian system; install the equivalents of: ${packages[*]}" >&2

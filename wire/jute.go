@@ -36,10 +36,20 @@ type Record interface {
 // Marshal encodes r into a new byte slice. Hot paths should reuse an Encoder
 // or use AppendFrame instead.
 func Marshal(r Record) []byte {
-	e := NewEncoder(nil)
+	var buf []byte
+	if s, ok := r.(sizer); ok {
+		// Exact size: a large reply is allocated once, not grown by doubling
+		// (which would also keep up to twice its size alive).
+		buf = make([]byte, 0, s.EncodedLen())
+	}
+	e := NewEncoder(buf)
 	r.Encode(e)
 	return e.Bytes()
 }
+
+// sizer is implemented by records that can carry large byte buffers and
+// know their encoded length in advance.
+type sizer interface{ EncodedLen() int }
 
 // Unmarshal decodes r from b. Like Apache's BinaryInputArchive it ignores
 // bytes after the record (the server reads records out of a larger frame

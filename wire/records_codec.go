@@ -233,6 +233,9 @@ func (r *GetDataResponse) Encode(e *Encoder) {
 	e.Stat(&r.Stat)
 }
 
+// EncodedLen is the exact encoded size (buffer length prefix, data, stat).
+func (r *GetDataResponse) EncodedLen() int { return 4 + len(r.Data) + statSize }
+
 func (r *GetDataResponse) Decode(d *Decoder) {
 	r.Data = d.BufferCopy()
 	r.Stat = d.Stat()

@@ -41,6 +41,9 @@ type Deps struct {
 type Counters struct {
 	Received atomic.Int64
 	Sent     atomic.Int64
+	// Observer receives request latencies and response sizes; nil when
+	// nothing measures them.
+	Observer ReplyObserver
 }
 
 var nextID atomic.Uint64
@@ -65,6 +68,8 @@ type Conn struct {
 
 	established time.Time
 	stats       ConnStats
+	inflight    inflight      // read times of requests awaiting their reply
+	connectAt   time.Duration // monotonic() when a new session was requested (0: none); set before SessionOpen is sent
 }
 
 // ConnStats are per-connection counters for cons.
@@ -74,6 +79,9 @@ type ConnStats struct {
 	LastCxid atomic.Int32
 	LastZxid atomic.Int64
 	LastOp   atomic.Value // string
+	Latency  ConnLatency
+	// SessionTimeout is the negotiated timeout in ms (cons "to=").
+	SessionTimeout atomic.Int32
 }
 
 // Props returns the props that spawn a connection actor for nc.
@@ -87,6 +95,8 @@ func Props(nc net.Conn, deps *Deps) *actor.Props {
 		done:  make(chan struct{}),
 	}
 	c.held.l = deps.Limiter
+	c.stats.LastCxid.Store(-1) // ServerCnxn's initial values: nothing answered yet
+	c.stats.LastZxid.Store(-1)
 	c.remote = nc.RemoteAddr().String()
 	c.established = time.Now()
 	return actor.PropsFromProducer(func() actor.Actor { return c })
@@ -132,7 +142,7 @@ func (c *Conn) Receive(ctx actor.Context) {
 	case *actor.Started:
 		c.pid = ctx.Self()
 		c.deps.Registry.PutConn(c.id, c)
-		go c.out.run(c.nc, &c.held, 30*time.Second, func(err error) {
+		go c.out.run(c.nc, 30*time.Second, func(err error) {
 			c.deps.System.Root.Send(c.pid, &writerExited{err: err})
 		})
 		go c.readLoop()
@@ -140,7 +150,10 @@ func (c *Conn) Receive(ctx actor.Context) {
 		c.writeReply(m)
 	case *messages.WatchEvent:
 		frame := wire.AppendNotification(nil, m.Zxid, wire.WatcherEvent{Type: m.Type, State: m.State, Path: m.Path})
-		c.push(ctx, frame, 0)
+		if obs := c.deps.Stats.Observer; obs != nil {
+			obs.ObserveNotification(len(frame) - 4)
+		}
+		c.push(ctx, frame)
 	case *messages.SessionOpened:
 		c.opened(ctx, m)
 	case *messages.CloseConn:
@@ -161,24 +174,33 @@ func (c *Conn) Receive(ctx actor.Context) {
 	}
 }
 
-func (c *Conn) push(ctx actor.Context, frame []byte, tokens int64) {
-	if !c.out.append(frame, tokens) {
+func (c *Conn) push(ctx actor.Context, frame []byte) {
+	if !c.out.append(frame) {
 		c.deps.Logger.Warn("client does not read its replies; closing", "conn", c.id, "remote", c.remote)
 		c.finish(ctx, "outbox overflow")
 	}
 }
 
 func (c *Conn) writeReply(m *messages.Reply) {
-	frame := make([]byte, 4, 4+16+len(m.Body))
-	frame = binary.BigEndian.AppendUint32(frame, uint32(m.Cxid))
-	frame = binary.BigEndian.AppendUint64(frame, uint64(m.Zxid))
-	frame = binary.BigEndian.AppendUint32(frame, uint32(m.Err))
-	frame = append(frame, m.Body...)
-	binary.BigEndian.PutUint32(frame, uint32(len(frame)-4))
+	// The header is its own piece and the body is queued as it is (writev),
+	// so a large reply is never copied here.
+	hdr := make([]byte, 20)
+	binary.BigEndian.PutUint32(hdr, uint32(16+len(m.Body)))
+	binary.BigEndian.PutUint32(hdr[4:], uint32(m.Cxid))
+	binary.BigEndian.PutUint64(hdr[8:], uint64(m.Zxid))
+	binary.BigEndian.PutUint32(hdr[16:], uint32(m.Err))
 	c.stats.Sent.Add(1)
 	c.stats.LastZxid.Store(m.Zxid)
 	c.deps.Stats.Sent.Add(1)
-	if !c.out.append(frame, 1) {
+	// The request is no longer outstanding once its reply is queued (as
+	// Apache counts it): a client that does not read its replies is held
+	// back by its own reader (waitBelow), not by the global limit, so it
+	// cannot starve other clients.
+	c.held.release(1)
+	if e, ok := c.inflight.take(m.Cxid); ok {
+		c.timeReply(e.op, m.Cxid, e.at, 16+len(m.Body))
+	}
+	if !c.out.append(hdr, m.Body) {
 		c.deps.Logger.Warn("client does not read its replies; closing", "conn", c.id, "remote", c.remote)
 		c.out.closeAfterFlush()
 	}
@@ -192,7 +214,7 @@ func (c *Conn) opened(ctx actor.Context, m *messages.SessionOpened) {
 		passwd = make([]byte, 16)
 	}
 	resp := wire.ConnectResponse{TimeOut: m.Timeout, SessionID: m.SessionId, Passwd: passwd, HasReadOnly: c.readOnlyFmt}
-	c.push(ctx, wire.AppendRecordFrame(nil, &resp), 0)
+	c.push(ctx, wire.AppendRecordFrame(nil, &resp))
 	if m.Timeout <= 0 {
 		// Invalid or expired session: Apache answers timeOut=0 then closes.
 		c.out.closeAfterFlush()
@@ -207,6 +229,10 @@ func (c *Conn) opened(ctx actor.Context, m *messages.SessionOpened) {
 	c.sessionPID = pid
 	c.sessionID = m.SessionId
 	c.mu.Unlock()
+	c.stats.SessionTimeout.Store(m.Timeout)
+	if c.connectAt != 0 { // Apache times session creation, not reattachment
+		c.timeReply(wire.OpCreateSession, 0, c.connectAt, -1)
+	}
 	close(c.ready)
 }
 

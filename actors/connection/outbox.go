@@ -8,40 +8,79 @@ import (
 
 // outbox is the write side of a connection: the connection actor appends
 // encoded frames, and one writer goroutine drains them to the socket with a
-// single write per batch. Appends never block on the network, so a slow
-// client never stalls the actor that answers it; maxBytes bounds what a
-// client that stops reading can make us hold.
+// single vectored write (writev) per batch. Frames are queued as they are,
+// never copied into one buffer, so a large reply costs its bytes once.
+// Appends never block on the network, so a slow client never stalls the
+// actor that answers it.
+//
+// Two bounds keep a client that reads slowly (or not at all) from growing
+// memory: the connection's reader stops taking requests while more than
+// highWater bytes wait here (waitBelow), so replies to a non-reading client
+// stop at highWater plus the replies already in the pipeline; and maxBytes
+// is a hard cap for output the client did not ask for (watch events), past
+// which the connection is closed.
 type outbox struct {
 	mu       sync.Mutex
-	buf      []byte
-	spare    []byte
-	tokens   int64
+	frames   net.Buffers
+	spare    net.Buffers
+	queued   int // bytes in frames
+	inflight int // bytes handed to the socket and not yet written
 	closing  bool
 	overflow bool
 	signal   chan struct{}
+	drained  chan struct{} // signalled after every write
 	maxBytes int
 }
 
 func newOutbox(maxBytes int) *outbox {
-	return &outbox{signal: make(chan struct{}, 1), maxBytes: maxBytes}
+	return &outbox{signal: make(chan struct{}, 1), drained: make(chan struct{}, 1), maxBytes: maxBytes}
 }
 
-// append adds one or more frames; tokens is the number of limiter slots the
-// frames answer. It returns false when the client is too far behind.
-func (o *outbox) append(frame []byte, tokens int64) bool {
+// pending is the number of bytes queued or being written.
+func (o *outbox) pending() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.queued + o.inflight
+}
+
+// waitBelow blocks while more than limit bytes are pending; it returns false
+// if done is closed first.
+func (o *outbox) waitBelow(limit int, done <-chan struct{}) bool {
+	for o.pending() > limit {
+		select {
+		case <-o.drained:
+		case <-done:
+			return false
+		}
+	}
+	return true
+}
+
+// append queues the pieces of one frame (written back to back). It returns
+// false when the client is too far behind (maxBytes). The pieces must not
+// be modified afterwards.
+func (o *outbox) append(pieces ...[]byte) bool {
+	n := 0
+	for _, p := range pieces {
+		n += len(p)
+	}
 	o.mu.Lock()
 	if o.closing {
 		o.mu.Unlock()
 		return true
 	}
-	if len(o.buf)+len(frame) > o.maxBytes {
+	if o.queued+o.inflight+n > o.maxBytes {
 		o.overflow = true
 		o.mu.Unlock()
 		o.kick()
 		return false
 	}
-	o.buf = append(o.buf, frame...)
-	o.tokens += tokens
+	for _, p := range pieces {
+		if len(p) > 0 {
+			o.frames = append(o.frames, p)
+		}
+	}
+	o.queued += n
 	o.mu.Unlock()
 	o.kick()
 	return true
@@ -65,32 +104,39 @@ func (o *outbox) kick() {
 
 // run is the writer goroutine. It returns when the socket is closed, after
 // which nc has been closed.
-func (o *outbox) run(nc net.Conn, h *held, writeTimeout time.Duration, onExit func(error)) {
+func (o *outbox) run(nc net.Conn, writeTimeout time.Duration, onExit func(error)) {
 	var err error
 	for range o.signal {
 		o.mu.Lock()
-		buf := o.buf
-		o.buf = o.spare[:0]
-		tokens := o.tokens
-		o.tokens = 0
+		batch := o.frames
+		o.frames = o.spare[:0]
+		o.inflight, o.queued = o.queued, 0
 		closing, overflow := o.closing, o.overflow
 		o.mu.Unlock()
-		if len(buf) > 0 {
+		if len(batch) > 0 {
 			if writeTimeout > 0 {
 				_ = nc.SetWriteDeadline(time.Now().Add(writeTimeout))
 			}
-			_, err = nc.Write(buf)
+			bufs := batch // WriteTo consumes its receiver
+			_, err = bufs.WriteTo(nc)
 		}
-		h.release(tokens)
+		clear(batch) // drop references to written frames
 		o.mu.Lock()
-		o.spare = buf[:0]
+		if cap(batch) <= 4096 {
+			o.spare = batch[:0]
+		}
+		o.inflight = 0
 		o.mu.Unlock()
+		select {
+		case o.drained <- struct{}{}:
+		default:
+		}
 		if err != nil || overflow {
 			break
 		}
 		if closing {
 			o.mu.Lock()
-			empty := len(o.buf) == 0
+			empty := len(o.frames) == 0
 			o.mu.Unlock()
 			if empty {
 				break

@@ -54,6 +54,9 @@ func (c *Conn) read() error {
 		return errors.New("client zxid ahead of server")
 	}
 	c.readOnlyFmt = req.HasReadOnly
+	if req.SessionID == 0 {
+		c.connectAt = monotonic()
+	}
 	c.deps.System.Root.Send(c.deps.Sessions, &messages.SessionOpen{
 		ConnId: c.id, SessionId: req.SessionID, Passwd: req.Passwd, Timeout: req.TimeOut,
 		LastZxidSeen: req.LastZxidSeen, ReadOnly: req.ReadOnly, RemoteAddr: c.remote,
@@ -78,15 +81,21 @@ func (c *Conn) read() error {
 		var hdr wire.RequestHeader
 		d := wire.NewDecoder(body[:8])
 		hdr.Decode(d)
+		// Per-connection backpressure first (a client that does not read
+		// its replies stops being read), then the global limit.
+		if !c.out.waitBelow(outboxHighWater, c.done) {
+			return nil
+		}
 		if !c.held.acquire(c.done) {
 			return nil
 		}
 		payload := make([]byte, len(body)-8)
 		copy(payload, body[8:])
 		c.stats.Received.Add(1)
-		c.stats.LastCxid.Store(hdr.Xid)
-		c.stats.LastOp.Store(hdr.Type.String())
 		c.deps.Stats.Received.Add(1)
+		if hdr.Type != wire.OpAuth { // answered at once, outside the reply order
+			c.inflight.push(hdr.Xid, hdr.Type, monotonic())
+		}
 		c.deps.System.Root.Send(spid, &messages.ClientRequest{
 			SessionId: sid, Cxid: hdr.Xid, Type: int32(hdr.Type), Payload: payload, ConnId: c.id,
 		})
@@ -97,6 +106,10 @@ func (c *Conn) read() error {
 		}
 	}
 }
+
+// outboxHighWater is how many reply bytes may wait for a client before its
+// reader stops taking requests from it.
+const outboxHighWater = 1 << 20
 
 func (c *Conn) frameErr(err error) error {
 	var tl *wire.FrameTooLargeError

@@ -41,6 +41,14 @@ func (s *Stage) SetSessions(pid *actor.PID) { s.sessions = pid }
 func (s *Stage) Props() *actor.Props { return actor.PropsFromProducer(s.stage.Producer()) }
 
 func (s *Stage) handle(ctx actor.Context, msg any) {
+	if d, ok := msg.(*messages.WriteDone); ok {
+		// A reply that must leave after every txn handed over before it
+		// (an ensemble's sync() answer): queued here, it does.
+		if pid, ok := s.registry.Session(d.GetReply().GetSessionId()); ok {
+			ctx.Send(pid, d)
+		}
+		return
+	}
 	b, ok := msg.(*messages.ProposalBatch)
 	if !ok {
 		return

@@ -52,12 +52,22 @@ func (s *Stage) handle(ctx actor.Context, msg any) {
 		ctx.Send(s.next, &messages.Resynced{})
 		return
 	}
+	var owner int64
+	switch m := msg.(type) {
+	case *messages.SessionOwner:
+		s.core.SetOwner(m.SessionId, m.Owner)
+		return
+	case *messages.OwnedRequest:
+		// A leader's request: owner is the server its client is on.
+		owner, msg = m.Owner, m.Request
+	}
 	r, ok := msg.(*messages.ClientRequest)
-	if !ok {
+	if !ok || r == nil {
 		return
 	}
 	s.hooks.Check("prep")
 	req := prep.Request{
+		Owner:          owner,
 		SessionID:      r.SessionId,
 		Cxid:           r.Cxid,
 		Type:           wire.OpCode(r.Type),
@@ -76,7 +86,10 @@ func (s *Stage) handle(ctx actor.Context, msg any) {
 }
 
 func (s *Stage) giveUp(ctx actor.Context, msg any, reason any) {
-	if r, ok := msg.(*messages.ClientRequest); ok {
+	if o, ok := msg.(*messages.OwnedRequest); ok {
+		msg = o.Request
+	}
+	if r, ok := msg.(*messages.ClientRequest); ok && r != nil {
 		if pid, ok := s.registry.Session(r.SessionId); ok {
 			ctx.Send(pid, &messages.StageFailed{Cxid: r.Cxid, Stage: "prep", Reason: "crashed twice"})
 		}

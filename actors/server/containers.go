@@ -32,6 +32,9 @@ func (s *Server) runContainerSweeper() {
 			return
 		case <-t.C:
 		}
+		if !s.leadsOrStandalone() {
+			continue // in an ensemble only the leader sweeps
+		}
 		now := time.Now().UnixMilli()
 		var paths []string
 		s.db.View(func(tr *datatree.Tree) {

@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/corral-zk/corral/actors/connection"
+	"github.com/corral-zk/corral/config"
 	"github.com/corral-zk/corral/core/datatree"
 	"github.com/corral-zk/corral/core/watch"
 	"github.com/corral-zk/corral/fourletter"
+	"github.com/corral-zk/corral/storage/layout"
 )
 
 // fourLetter answers a four-letter word on the client port, honouring
@@ -37,14 +39,14 @@ var traceMask struct {
 	v int64
 }
 
-func (f *fourLetterSource) Serving() bool  { return true }
+func (f *fourLetterSource) Serving() bool  { return f.s.serving() }
 func (f *fourLetterSource) ReadOnly() bool { return false }
 
 func (f *fourLetterSource) Stats() fourletter.Stats {
 	s := f.s
 	st := fourletter.Stats{
 		Version:            Version + ", built on unknown",
-		Mode:               fourletter.StateStandalone,
+		Mode:               s.serverMode(),
 		PacketsReceived:    s.counters.Received.Load(),
 		PacketsSent:        s.counters.Sent.Load(),
 		AliveConnections:   int64(s.reg.ConnCount()),
@@ -60,7 +62,13 @@ func (f *fourLetterSource) Stats() fourletter.Stats {
 		st.ApproximateDataSize = t.ApproximateDataSize()
 	})
 	st.GlobalSessions = int64(s.manager.SessionCount())
+	s.quorumStats(&st)
 	st.OpenFileDescriptorCount, st.MaxFileDescriptorCount = fds()
+	if o := &s.obs; o.stats != nil {
+		st.Latency = o.stats.Latency.Snapshot()
+		st.ClientResponseSize = o.stats.ClientResponse.Snapshot()
+		st.Metrics = o.registry.Snapshot()
+	}
 	return st
 }
 
@@ -76,11 +84,13 @@ func (f *fourLetterSource) Connections() []fourletter.Conn {
 		if lastOp == "" {
 			lastOp = "NA"
 		}
+		last, minLat, avgLat, maxLat, lastResp := st.Latency.Snapshot()
 		out = append(out, fourletter.Conn{
 			RemoteAddr: cc.Remote(), Interest: 1, Queued: cc.Outstanding(),
 			Received: st.Received.Load(), Sent: st.Sent.Load(), SessionID: cc.SessionID(),
 			LastOp: lastOp, LastCxid: int64(st.LastCxid.Load()), LastZxid: st.LastZxid.Load(),
-			Established: cc.Established().UnixMilli(),
+			Established: cc.Established().UnixMilli(), SessionTimeout: st.SessionTimeout.Load(),
+			LastResponseTime: lastResp, LastLatency: last, MinLatency: minLat, AvgLatency: avgLat, MaxLatency: maxLat,
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Established < out[j].Established })
@@ -97,10 +107,13 @@ func (f *fourLetterSource) Config() fourletter.Config {
 	if secure == 0 {
 		secure = -1
 	}
+	// Apache prints the directories holding the files (its version-2);
+	// Corral's are named by storage/layout.
+	logDir, snapDir := layout.Dirs(c.DataDir, c.DataLogDir)
 	return fourletter.Config{ClientPort: f.s.ln.Addr().(*net.TCPAddr).Port,
-		SecureClientPort: secure, DataDir: abs(c.DataDir), DataLogDir: abs(dataLogDir(c.DataDir, c.DataLogDir)),
+		SecureClientPort: secure, DataDir: abs(snapDir), DataLogDir: abs(logDir),
 		TickTime: c.TickTime, MaxClientCnxns: c.MaxClientCnxns, MinSessionTimeout: c.MinSessionTimeout,
-		MaxSessionTimeout: c.MaxSessionTimeout, ClientPortListenBacklog: backlog, ServerID: c.ServerID}
+		MaxSessionTimeout: c.MaxSessionTimeout, ClientPortListenBacklog: backlog, ServerID: serverID(c)}
 }
 
 func (f *fourLetterSource) Environment() []fourletter.KV {
@@ -112,7 +125,7 @@ func (f *fourLetterSource) Environment() []fourletter.KV {
 	user := os.Getenv("USER")
 	vals := map[string]string{
 		"zookeeper.version": Version + ", built on unknown", "host.name": host,
-		"java.version": runtime.Version(), "java.vendor": "Go", "java.home": runtime.GOROOT(),
+		"java.version": runtime.Version(), "java.vendor": "Go", "java.home": exeDir(),
 		"java.class.path": os.Args[0], "java.library.path": "", "java.io.tmpdir": os.TempDir(),
 		"java.compiler": runtime.Compiler, "os.name": runtime.GOOS, "os.arch": runtime.GOARCH,
 		"os.version": "", "user.name": user, "user.home": home, "user.dir": wd,
@@ -208,18 +221,42 @@ func (f *fourLetterSource) SetTraceMask(m int64) {
 	traceMask.Unlock()
 }
 
+// ResetStats is ServerStats.reset (srst): latency, packet counts, response
+// sizes, and the metric registry. Under the Prometheus provider Apache
+// leaves its metrics alone (Prometheus counters never go down); so does
+// Corral.
 func (f *fourLetterSource) ResetStats() {
 	f.s.counters.Received.Store(0)
 	f.s.counters.Sent.Store(0)
+	if o := &f.s.obs; o.stats != nil {
+		o.stats.Reset()
+		if o.exporter == nil {
+			o.registry.Reset()
+		}
+	}
 }
 
 func (f *fourLetterSource) ResetConnStats() {
 	for _, c := range f.s.reg.Conns() {
-		if cc, ok := c.(*connection.Conn); ok {
-			cc.Stats().Received.Store(0)
-			cc.Stats().Sent.Store(0)
+		if cc, ok := c.(*connection.Conn); ok { // ServerCnxn.resetStats
+			st := cc.Stats()
+			st.Received.Store(0)
+			st.Sent.Store(0)
+			st.LastOp.Store("NA")
+			st.LastCxid.Store(-1)
+			st.LastZxid.Store(-1)
+			st.Latency.Reset()
 		}
 	}
+}
+
+// serverID is ZooKeeperServer.getServerId: a standalone server reports 0
+// (ZooKeeperServerMain reads no myid), a quorum peer its myid.
+func serverID(c *config.Config) int64 {
+	if c.IsStandalone() || c.ServerID < 0 {
+		return 0
+	}
+	return c.ServerID
 }
 
 func abs(p string) string {
@@ -227,13 +264,6 @@ func abs(p string) string {
 		return a
 	}
 	return p
-}
-
-func dataLogDir(dataDir, logDir string) string {
-	if logDir == "" {
-		return dataDir
-	}
-	return logDir
 }
 
 func dirSize(dir string) int64 {
@@ -262,4 +292,13 @@ func fds() (open, max int64) {
 		}
 	}
 	return open, max
+}
+
+// exeDir stands in for java.home: where the running program is installed.
+func exeDir() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	return filepath.Dir(exe)
 }

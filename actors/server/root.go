@@ -35,16 +35,35 @@ func (r *rootActor) Receive(ctx actor.Context) {
 			return pid
 		}
 		final := spawn("final", s.final.Props())
-		syncPID := spawn("syncer", s.syncer.Props())
+		var syncPID *actor.PID
+		if s.quorum == nil { // an ensemble server has the quorum log instead (quorum.go)
+			syncPID = spawn("syncer", s.syncer.Props())
+		}
 		prepPID := spawn("prep", s.prep.Props())
 		sessions := spawn("sessions", s.manager.Props())
-		if final == nil || syncPID == nil || prepPID == nil || sessions == nil {
+		if final == nil || (syncPID == nil && s.quorum == nil) || prepPID == nil || sessions == nil {
 			return
 		}
-		s.prep.SetNext(syncPID)
-		s.syncer.Wire(prepPID, final)
 		s.final.SetSessions(sessions)
-		s.manager.SetPrep(prepPID, s.system)
+		if s.quorum == nil {
+			s.prep.SetNext(syncPID)
+			s.syncer.Wire(prepPID, final)
+			s.manager.SetPrep(prepPID, s.system)
+		}
+		var snap *actor.PID
+		if s.snapshotter != nil {
+			snap = spawn("snapshotter", s.snapshotter.Props())
+			if snap == nil {
+				return
+			}
+			if s.quorum == nil {
+				s.snapshotter.Wire(syncPID)
+				s.syncer.SetSnapshotter(snap)
+			}
+		}
+		if s.quorum != nil && !s.spawnQuorum(spawn, final, prepPID, sessions, snap) {
+			return
+		}
 		if spawn("listener", actor.PropsFromProducer(func() actor.Actor { return &listener{s: s} },
 			actor.WithSupervisor(supervision.Connections()))) == nil {
 			return

@@ -4,13 +4,10 @@
 package server
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -22,6 +19,7 @@ import (
 	prepactor "github.com/corral-zk/corral/actors/prep"
 	"github.com/corral-zk/corral/actors/registry"
 	sessionactor "github.com/corral-zk/corral/actors/session"
+	"github.com/corral-zk/corral/actors/snapshotter"
 	"github.com/corral-zk/corral/actors/syncer"
 	"github.com/corral-zk/corral/actors/zkdb"
 	"github.com/corral-zk/corral/config"
@@ -67,8 +65,16 @@ type Server struct {
 	started  time.Time
 	stopOnce sync.Once
 	stopping atomic.Bool
+	obs      observability // stats, admin API, metrics (metrics.go, admin.go)
 	done     chan struct{}
 	fatal    chan error
+
+	// durable is what recovery found (recovery.go); snapshotter is nil
+	// when Options.Log replaced the log.
+	durable     *durable
+	snapshotter *snapshotter.Snapshotter
+	// quorum is set on a server of an ensemble (quorum.go).
+	quorum *quorumParts
 }
 
 // New builds a server from its configuration; Start runs it.
@@ -86,56 +92,43 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, logger: logger, hooks: opts.Hooks, reg: registry.New(),
 		done: make(chan struct{}), fatal: make(chan error, 1), pids: map[string]*actor.PID{}}
-	s.db = zkdb.New(s.reg, datatree.Options{ExtendedTypesEnabled: cfg.ExtendedTypesEnabled})
+	policy := zkdb.ACLPolicy{Skip: cfg.SkipACL, Auth: cfg.AuthConfig()}
+	s.db = zkdb.NewWithPolicy(s.reg, datatree.Options{ExtendedTypesEnabled: cfg.ExtendedTypesEnabled}, policy)
 	s.limiter = connection.NewLimiter(cfg.GlobalOutstandingLimit)
-	log := opts.Log
-	if log == nil {
-		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-			return nil, fmt.Errorf("dataDir %s: %w", cfg.DataDir, err)
-		}
-		log = &syncer.MemLog{}
-	}
 	secret, err := loadSecret(cfg)
 	if err != nil {
 		return nil, err
 	}
+	// Recovery (recovery.go): the tree, the zxid and the sessions come
+	// back from dataDir before any actor runs.
+	d, err := s.recover(opts.Log)
+	if err != nil {
+		return nil, err
+	}
+	s.durable = d
+	if !cfg.IsStandalone() {
+		secret = quorumSecret(cfg, secret)
+		if err := s.newQuorum(d); err != nil {
+			return nil, err
+		}
+	}
+	now := time.Now().UnixMilli()
 	table := session.New(session.Config{ServerID: cfg.SessionTrackerID(), TickMillis: int32(cfg.TickTime),
 		MinTimeout: int32(cfg.MinSessionTimeout), MaxTimeout: int32(cfg.MaxSessionTimeout),
-		Secret: secret, StartMillis: time.Now().UnixMilli()})
+		Secret: secret, StartMillis: now})
+	restoreSessions(table, d, int32(cfg.MinSessionTimeout), now)
 	core := prep.New(prep.Config{ExtendedTypesEnabled: cfg.ExtendedTypesEnabled, SkipACL: cfg.SkipACL,
-		SuperDigest: cfg.SuperDigest, MaxDataLen: cfg.JuteMaxBuffer}, log.LastZxid())
+		Auth: cfg.AuthConfig(), MaxDataLen: cfg.JuteMaxBuffer}, d.lastZxid)
 	s.prep = prepactor.New(core, s.db, s.reg, s.hooks, logger)
-	s.syncer = syncer.New(log, s.reg, s.hooks, logger)
+	s.syncer = syncer.New(d.log, s.reg, s.hooks, logger, s.syncerOptions(d))
+	if d.txnlog != nil {
+		s.snapshotter = snapshotter.New(s.db, d.snapDir, s.hooks, logger)
+	}
 	s.final = final.New(s.db, s.reg, s.hooks, logger)
-	policy := zkdb.ACLPolicy{Skip: cfg.SkipACL, Super: cfg.SuperDigest}
 	touch := time.Duration(cfg.TickTime) * time.Millisecond / 4
 	s.manager = sessionactor.NewManager(table, &sessionactor.Deps{Registry: s.reg, DB: s.db,
 		Policy: policy, Logger: logger, Hooks: s.hooks, TouchEvery: touch}, time.Duration(cfg.TickTime)*time.Millisecond/4)
 	return s, nil
-}
-
-// loadSecret returns the key of session passwords: corral.sessionSecret when
-// configured (an ensemble shares it), otherwise one generated once and kept
-// in dataDir, so passwords stay valid across restarts.
-func loadSecret(cfg *config.Config) ([]byte, error) {
-	if v := cfg.Extra["corral.sessionSecret"]; v != "" {
-		return []byte(v), nil
-	}
-	p := filepath.Join(cfg.DataDir, "session.secret")
-	if b, err := os.ReadFile(p); err == nil && len(b) >= 16 {
-		return b, nil
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		return nil, fmt.Errorf("cannot write %s: %w", p, err)
-	}
-	return b, nil
 }
 
 // Start spawns the actors and starts listening.
@@ -149,10 +142,24 @@ func (s *Server) Start() error {
 	s.system = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return s.logger.With("lib", "protoactor")
 	}))
+	if err := s.startObservability(); err != nil {
+		_ = ln.Close()
+		s.system.Shutdown()
+		return err
+	}
+	if s.quorum != nil {
+		if err := s.startQuorum(); err != nil {
+			_ = ln.Close()
+			s.stopObservability()
+			s.system.Shutdown()
+			return err
+		}
+	}
 	s.started = time.Now()
 	ready := make(chan error, 1)
 	props := actor.PropsFromProducer(func() actor.Actor { return &rootActor{s: s, ready: ready} },
 		actor.WithSupervisor(supervision.Pipeline()))
+	props = s.instrumented(props)
 	root, err := s.system.Root.SpawnNamed(props, "server")
 	if err != nil {
 		return err
@@ -164,6 +171,10 @@ func (s *Server) Start() error {
 	s.manager.StartTicker(s.system.Root, s.pids["sessions"])
 	go s.accept()
 	go s.runContainerSweeper()
+	go s.runAutopurge()
+	if s.quorum == nil {
+		s.markServing() // an ensemble server serves once its role does (quorum.go)
+	}
 	s.logger.Info("corral serving", "addr", ln.Addr().String(), "dataDir", s.cfg.DataDir, "version", Version)
 	return nil
 }
@@ -194,10 +205,16 @@ func (s *Server) Stop() {
 		for _, c := range s.reg.Conns() {
 			s.system.Root.Send(c.PID(), &messages.CloseConn{Reason: "server shutting down"})
 		}
+		if s.snapshotter != nil {
+			s.snapshotter.Cancel() // a half-written snapshot is discarded
+		}
 		if s.root != nil {
 			_ = s.system.Root.StopFuture(s.root).Wait()
 		}
+		s.stopQuorum()
 		s.system.Shutdown()
+		s.closeLog()
+		s.stopObservability()
 		close(s.done)
 	})
 }

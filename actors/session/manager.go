@@ -23,6 +23,9 @@ type Manager struct {
 	tick  time.Duration
 	stop  chan struct{}
 	count atomic.Int64
+	// pending are reconnects waiting for the leader's REVALIDATE answer
+	// (ensemble followers, see Quorum).
+	pending map[int64][]*messages.SessionOpen
 }
 
 // NewManager returns the manager over a session table.
@@ -88,7 +91,13 @@ func (m *Manager) handle(ctx actor.Context, msg any) {
 		m.open(ctx, r)
 	case *messages.Touch:
 		m.table.Touch(r.SessionId, r.UnixMillis)
+		m.forwardTouch(ctx, r.SessionId)
+	case *messages.SessionAdd, *messages.SessionsReset, *messages.SessionCheck, *messages.SessionRevalidated:
+		m.quorumMessage(ctx, r)
 	case *messages.Tick:
+		if !m.expires() {
+			return
+		}
 		for _, id := range m.table.Expired(r.UnixMillis) {
 			m.deps.Logger.Info("session expired", "session", fmt.Sprintf("0x%x", id))
 			ctx.Send(m.deps.Prep, &messages.ClientRequest{SessionId: id, Type: int32(wire.OpCloseSession)})
@@ -123,6 +132,9 @@ func (m *Manager) StartTicker(root *actor.RootContext, pid *actor.PID) {
 }
 
 func (m *Manager) open(ctx actor.Context, r *messages.SessionOpen) {
+	if m.refuseWhileNotServing(ctx, r) || m.revalidateAtLeader(ctx, r) {
+		return
+	}
 	now := time.Now().UnixMilli()
 	if r.SessionId == 0 {
 		timeout := m.table.Negotiate(r.Timeout)
@@ -161,6 +173,7 @@ func (m *Manager) open(ctx actor.Context, r *messages.SessionOpen) {
 		m.deps.Registry.PutSession(r.SessionId, pid)
 	}
 	m.table.Touch(r.SessionId, now)
+	m.claimOnLeader(ctx, r.SessionId)
 	ctx.Send(pid, &messages.ConnAttached{ConnId: r.ConnId})
 }
 

@@ -11,6 +11,9 @@ package session
 
 import (
 	"log/slog"
+	"net"
+	"net/netip"
+	"strconv"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -33,6 +36,8 @@ type Deps struct {
 	Hooks    *supervision.CrashHooks
 	// TouchEvery bounds how often activity is reported to the manager.
 	TouchEvery time.Duration
+	// Quorum is set on a server of an ensemble (see Quorum).
+	Quorum *Quorum
 }
 
 type entry struct {
@@ -40,6 +45,7 @@ type entry struct {
 	write bool
 	done  bool
 	reply *messages.Reply
+	auth  []wire.Id // a read's identities when it arrived
 }
 
 // Session is one session's actor state. It survives restarts (see
@@ -54,7 +60,9 @@ type Session struct {
 
 	conn     uint64
 	connPID  *actor.PID
-	auth     []wire.Id
+	ids      acl.Identities // the connection's identities (authInfo)
+	ipID     string         // the connection's address as Apache prints it
+	refused  uint64         // connection whose auth failed: nothing more is read from it
 	queue    []*entry
 	writes   int // writes in queue not yet done
 	lastSent time.Time
@@ -77,7 +85,7 @@ type Init struct {
 func Props(in Init, deps *Deps, manager *actor.PID) *actor.Props {
 	s := &Session{id: in.ID, timeout: in.Timeout, passwd: in.Passwd, deps: deps, manager: manager,
 		conn: in.Conn, created: in.Existing}
-	s.auth = []wire.Id{{Scheme: "ip", ID: hostOf(in.Remote)}}
+	s.resetIdentities(in.Remote)
 	s.stage = supervision.Stage{Name: "session", Handle: s.handle, Logger: deps.Logger,
 		OnGiveUp: func(ctx actor.Context, msg any, reason any) { s.closeConn(ctx, "session actor crashed") }}
 	return actor.PropsFromProducer(s.stage.Producer())
@@ -107,6 +115,7 @@ func (s *Session) handle(ctx actor.Context, msg any) {
 }
 
 func (s *Session) attach(ctx actor.Context, conn uint64) {
+	s.dropQueueOnMove(conn)
 	if s.conn != 0 && s.conn != conn && s.connPID != nil {
 		// The client moved to a new connection: the old one is closed.
 		ctx.Send(s.connPID, &messages.CloseConn{Reason: "session moved to a new connection"})
@@ -117,7 +126,7 @@ func (s *Session) attach(ctx actor.Context, conn uint64) {
 		s.connPID = c.PID()
 		// Identities belong to the connection, as in Apache: a client
 		// that reconnects sends its auth packets again.
-		s.auth = []wire.Id{{Scheme: "ip", ID: hostOf(c.Remote())}}
+		s.resetIdentities(c.Remote())
 	}
 	if !s.created {
 		s.submitCreate(ctx)
@@ -149,16 +158,22 @@ func (s *Session) touch(ctx actor.Context) {
 }
 
 func (s *Session) request(ctx actor.Context, r *messages.ClientRequest) {
+	if r.ConnId != 0 && r.ConnId == s.refused {
+		return // read after a failed auth packet: Apache stops reading
+	}
+	if !s.admitted(ctx, r) {
+		return
+	}
 	s.touch(ctx)
 	op := wire.OpCode(r.Type)
 	switch {
 	case op == wire.OpAuth:
-		s.auth2(ctx, r)
+		s.authenticate(ctx, r)
 		return
 	case op == wire.OpSASL:
-		s.enqueueRead(ctx, r)
+		s.sasl(ctx, r)
 		return
-	case zkdb.IsRead(op):
+	case zkdb.IsRead(op) && !s.forwardsSync(op):
 		s.enqueueRead(ctx, r)
 		return
 	}
@@ -166,27 +181,27 @@ func (s *Session) request(ctx actor.Context, r *messages.ClientRequest) {
 	if op == wire.OpCloseSession {
 		s.closing = true
 	}
-	r.Auth = toMsgIDs(s.auth)
+	r.Auth = toMsgIDs(s.ids.List())
 	s.queue = append(s.queue, &entry{req: r, write: true})
 	s.writes++
 	ctx.Send(s.deps.Prep, r)
 }
 
 func (s *Session) enqueueRead(ctx actor.Context, r *messages.ClientRequest) {
+	// The identities are those of the moment the request arrived, as in
+	// Apache (Request.authInfo): an auth packet read after it, which is
+	// handled at once, does not apply to it.
+	auth := s.ids.List()
 	if s.writes == 0 && len(s.queue) == 0 {
-		s.answerRead(ctx, r)
+		s.answerRead(ctx, r, auth)
 		return
 	}
-	s.queue = append(s.queue, &entry{req: r})
+	s.queue = append(s.queue, &entry{req: r, auth: auth})
 }
 
-func (s *Session) answerRead(ctx actor.Context, r *messages.ClientRequest) {
+func (s *Session) answerRead(ctx actor.Context, r *messages.ClientRequest, auth []wire.Id) {
 	op := wire.OpCode(r.Type)
-	if op == wire.OpSASL {
-		s.send(ctx, &messages.Reply{Cxid: r.Cxid, Zxid: s.deps.DB.LastApplied(), Err: int32(wire.ErrUnimplemented), Type: r.Type})
-		return
-	}
-	rc := zkdb.ReadCtx{Conn: s.conn, Session: s.id, Auth: s.auth, Policy: s.deps.Policy}
+	rc := zkdb.ReadCtx{Conn: s.conn, Session: s.id, Auth: auth, Policy: s.deps.Policy}
 	zxid, code, rec := s.deps.DB.Read(&rc, op, r.Payload)
 	rep := &messages.Reply{SessionId: s.id, Cxid: r.Cxid, Zxid: zxid, Err: int32(code), Type: r.Type}
 	if rec != nil && (code == wire.ErrOK || op == wire.OpMultiRead) {
@@ -220,7 +235,7 @@ func (s *Session) drain(ctx actor.Context) {
 			s.finishWrite(ctx, e)
 			continue
 		}
-		s.answerRead(ctx, e.req)
+		s.answerRead(ctx, e.req, e.auth)
 	}
 	if i > 0 {
 		n := copy(s.queue, s.queue[i:])
@@ -234,6 +249,16 @@ func (s *Session) drain(ctx actor.Context) {
 func (s *Session) finishWrite(ctx actor.Context, e *entry) {
 	switch wire.OpCode(e.req.Type) {
 	case wire.OpCreateSession:
+		if e.reply.GetErr() != int32(wire.ErrOK) {
+			// The createSession txn could not be made durable (the
+			// syncer refused it): the client must not get a session
+			// that a restart would not know. It is told the session is
+			// invalid (timeout 0, the connection closes) and the
+			// manager forgets it.
+			s.send(ctx, &messages.SessionOpened{})
+			ctx.Send(s.manager, &messages.SessionClosed{SessionId: s.id})
+			return
+		}
 		s.created = true
 		s.send(ctx, &messages.SessionOpened{SessionId: s.id, Passwd: s.passwd, Timeout: s.timeout})
 	case wire.OpCloseSession:
@@ -258,31 +283,81 @@ func (s *Session) closeConn(ctx actor.Context, reason string) {
 	s.send(ctx, &messages.CloseConn{Reason: reason})
 }
 
-// auth2 handles an auth packet at once, as Apache does on its I/O thread:
-// the identity applies to every request read after it.
-func (s *Session) auth2(ctx actor.Context, r *messages.ClientRequest) {
+// authenticate handles an auth packet at once, as Apache does on its I/O
+// thread (ZooKeeperServer.processPacket): the identity applies to every
+// request read after it. The reply echoes the packet's xid (clients send -4;
+// go-zookeeper sends an ordinary xid and waits for it) with zxid 0. A failed
+// authentication (unknown scheme, null digest data) is answered AUTHFAILED,
+// then the connection is closed and nothing more is read from it; an
+// undecodable packet closes the connection without a reply (Apache's
+// IOException).
+func (s *Session) authenticate(ctx actor.Context, r *messages.ClientRequest) {
 	var p wire.AuthPacket
-	code := wire.ErrOK
 	if err := wire.Unmarshal(r.Payload, &p); err != nil {
-		code = wire.ErrAuthFailed
-	} else if id, err := authenticate(p.Scheme, p.Auth); err != nil {
-		code = wire.ErrAuthFailed
-	} else if !hasID(s.auth, id) {
-		s.auth = append(s.auth, id)
+		s.refused = r.ConnId
+		s.closeConn(ctx, "undecodable auth packet")
+		return
 	}
-	s.send(ctx, &messages.Reply{Cxid: wire.XidAuth, Err: int32(code), Type: r.Type})
-	if code != wire.ErrOK {
-		s.closeConn(ctx, "auth failed")
+	ids, err := s.deps.Policy.Auth.Authenticate(p.Scheme, p.Auth, s.ipID)
+	if err != nil {
+		s.refused = r.ConnId
+		s.send(ctx, &messages.Reply{SessionId: s.id, Cxid: r.Cxid, Err: int32(wire.ErrAuthFailed), Type: r.Type})
+		s.closeConn(ctx, "auth failed for scheme "+strconv.Quote(p.Scheme))
+		return
 	}
+	for _, id := range ids {
+		s.ids.Add(id)
+	}
+	s.publishIdentities()
+	s.send(ctx, &messages.Reply{SessionId: s.id, Cxid: r.Cxid, Type: r.Type})
 }
 
-func hasID(ids []wire.Id, id wire.Id) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
+// admitted applies enforce.auth (AuthenticationHelper.enforceAuthentication,
+// checked by Apache for every packet but auth and sasl): with enforcement
+// on, a connection holding no identity of an enforced scheme gets
+// SESSIONCLOSEDREQUIRESASLAUTH (zxid 0) for the request, then the
+// connection is closed and nothing more is read from it. The session stays
+// until it expires, as in Apache.
+func (s *Session) admitted(ctx actor.Context, r *messages.ClientRequest) bool {
+	op := wire.OpCode(r.Type)
+	if op == wire.OpAuth || op == wire.OpSASL || s.deps.Policy.Auth.Admits(s.ids.List()) {
+		return true
 	}
+	s.refused = r.ConnId
+	s.send(ctx, &messages.Reply{SessionId: s.id, Cxid: r.Cxid, Err: int32(wire.ErrSessionClosedRequireSASLAuth), Type: r.Type})
+	s.closeConn(ctx, "not authenticated with a scheme of enforce.auth.schemes")
 	return false
+}
+
+// sasl answers a SASL token as Apache 3.8 does when the server has no JAAS
+// configuration (Corral has none): at once, OK, zxid 0, a SetSASLResponse
+// with a null token, and no identity gained. An undecodable request or a
+// null token closes the connection without a reply, as Apache's exceptions
+// there do.
+func (s *Session) sasl(ctx actor.Context, r *messages.ClientRequest) {
+	var req wire.GetSASLRequest
+	if err := wire.Unmarshal(r.Payload, &req); err != nil || req.Token == nil {
+		s.refused = r.ConnId
+		s.closeConn(ctx, "bad sasl request")
+		return
+	}
+	s.send(ctx, &messages.Reply{SessionId: s.id, Cxid: r.Cxid, Type: r.Type,
+		Body: wire.Marshal(&wire.SetSASLResponse{Token: nil})})
+}
+
+// resetIdentities starts a connection's identity set: its ip identity.
+func (s *Session) resetIdentities(remote string) {
+	s.ipID = ipIdentity(remote)
+	s.ids = acl.Identities{}
+	s.ids.Add(wire.Id{Scheme: acl.SchemeIP, ID: s.ipID})
+	s.publishIdentities()
+}
+
+// publishIdentities hands the connection's identities to the registry, where
+// the final stage reads them to filter the watch events it delivers to the
+// connection (zkdb: a watcher must be able to read the node).
+func (s *Session) publishIdentities() {
+	s.deps.Registry.SetIdentities(s.conn, s.ids.List())
 }
 
 func toMsgIDs(ids []wire.Id) []*messages.Id {
@@ -293,31 +368,23 @@ func toMsgIDs(ids []wire.Id) []*messages.Id {
 	return out
 }
 
-func hostOf(addr string) string {
-	for i := len(addr) - 1; i >= 0; i-- {
-		if addr[i] == ':' {
-			h := addr[:i]
-			if len(h) > 1 && h[0] == '[' && h[len(h)-1] == ']' {
-				h = h[1 : len(h)-1]
-			}
-			return h
+// ipIdentity is the id of a connection's ip identity: its address as
+// Java's getHostAddress prints it (IPv6 uncompressed, with the numeric
+// scope of a link-local address). An address that does not parse (never
+// for a TCP peer) is used as it is.
+func ipIdentity(remote string) string {
+	ap, err := netip.ParseAddrPort(remote)
+	if err != nil {
+		return remote
+	}
+	addr := ap.Addr()
+	var scope uint32
+	if zone := addr.Zone(); zone != "" {
+		if n, err := strconv.ParseUint(zone, 10, 32); err == nil {
+			scope = uint32(n)
+		} else if ifc, err := net.InterfaceByName(zone); err == nil {
+			scope = uint32(ifc.Index)
 		}
 	}
-	return addr
+	return acl.JavaHostAddress(addr, scope)
 }
-
-// authenticate turns an auth packet into an identity. digest is the scheme
-// every ZooKeeper client uses for addauth; any other scheme is unknown here
-// and fails as in Apache (AUTHFAILED, then the connection is closed).
-func authenticate(scheme string, auth []byte) (wire.Id, error) {
-	if scheme == "digest" {
-		return acl.AuthenticateDigest(auth)
-	}
-	return wire.Id{}, errUnknownScheme
-}
-
-type unknownSchemeError struct{}
-
-func (unknownSchemeError) Error() string { return "unknown auth scheme" }
-
-var errUnknownScheme = unknownSchemeError{}

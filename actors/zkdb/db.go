@@ -16,11 +16,19 @@ type DB struct {
 	tree    *datatree.Tree
 	watches *watch.Manager
 	reg     *registry.Registry
+	policy  ACLPolicy // for watch delivery
 }
 
-// New returns a DB over a fresh tree.
+// New returns a DB over a fresh tree that delivers watch events only to
+// watchers that may read the node (no skipACL).
 func New(reg *registry.Registry, opts datatree.Options) *DB {
-	return &DB{tree: datatree.NewWithOptions(opts), watches: watch.NewManager(), reg: reg}
+	return NewWithPolicy(reg, opts, ACLPolicy{})
+}
+
+// NewWithPolicy is New with the server's ACL policy, of which delivery
+// uses skipACL.
+func NewWithPolicy(reg *registry.Registry, opts datatree.Options, policy ACLPolicy) *DB {
+	return &DB{tree: datatree.NewWithOptions(opts), watches: watch.NewManager(), reg: reg, policy: policy}
 }
 
 // ApplyFunc receives the result of each txn of a batch while the write lock
@@ -44,17 +52,20 @@ func (db *DB) Apply(txns []*messages.Txn, fn ApplyFunc) {
 
 func (db *DB) fire(zxid int64, res *datatree.Result) {
 	for _, t := range res.Triggers {
-		db.deliver(db.watches.Trigger(t.Path, t.Type, zxid), zxid)
+		db.deliver(db.watches.Trigger(t.Path, t.Type, zxid), t.ACL, zxid)
 	}
 	for i := range res.Multi {
 		db.fire(zxid, &res.Multi[i])
 	}
 }
 
-func (db *DB) deliver(ds []watch.Delivery, zxid int64) {
+// deliver enqueues one trigger's events on the watchers' connections,
+// dropping those whose watcher may not read the node (see mayNotify).
+func (db *DB) deliver(ds []watch.Delivery, nodeACL []wire.ACL, zxid int64) {
 	for _, d := range ds {
-		if n, ok := db.reg.Conn(uint64(d.Watcher)); ok {
-			n.Notify(&messages.WatchEvent{Type: d.Type, State: wire.StateSyncConnected, Path: d.Path, Zxid: zxid})
+		n, ids, ok := db.reg.Watcher(uint64(d.Watcher))
+		if ok && db.policy.mayNotify(nodeACL, ids) {
+			n.Notify(newEvent(d.Type, d.Path, zxid))
 		}
 	}
 }

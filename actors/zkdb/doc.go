@@ -9,4 +9,9 @@
 // read lock. So a read that observes a change is always ordered after the
 // event of that change in every watcher's connection queue: a client sees a
 // watch event before any reply that reflects the change.
+//
+// An event is only enqueued for a watcher whose connection may READ the
+// node it is about (Apache's CVE-2024-23944 fix, see mayNotify): each
+// trigger carries that node's ACL, and the connection's identities, which
+// its session actor publishes in the registry, are read at delivery.
 package zkdb

@@ -8,14 +8,19 @@ import (
 	"github.com/corral-zk/corral/wire"
 )
 
-// ACLPolicy is the server-wide ACL configuration used by reads.
+// ACLPolicy is the server-wide ACL configuration of the session actors and
+// of watch delivery.
 type ACLPolicy struct {
-	Skip  bool   // skipACL=yes
-	Super string // superDigest "super:base64(sha1)"
+	Skip bool // skipACL=yes: reads and watch events pass every permission check
+	// Auth is how connections authenticate: the providers, the digest
+	// algorithm, the super user (who gains the "super" identity, which
+	// passes every check) and enforce.auth.
+	Auth acl.Config
 }
 
 // ReadCtx identifies who reads: the connection (for watch registration), the
-// session and its identities (for ACL checks and whoAmI).
+// session and its identities when the request arrived (for ACL checks and
+// whoAmI, in the connection's order).
 type ReadCtx struct {
 	Conn    uint64
 	Session int64
@@ -27,7 +32,7 @@ func (rc *ReadCtx) allowed(acls []wire.ACL, perm int32) bool {
 	if rc.Policy.Skip {
 		return true
 	}
-	return acl.Check(acls, perm, rc.Auth, rc.Policy.Super)
+	return acl.Check(acls, perm, rc.Auth)
 }
 
 // IsRead reports whether op is answered from the local tree by the session
@@ -113,11 +118,13 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		if code != wire.ErrOK {
 			return nil, code
 		}
+		// Apache's FinalRequestProcessor: READ or ADMIN to see the list at
+		// all, and without ADMIN the digest hashes are hidden.
 		if !rc.allowed(acls, wire.PermRead|wire.PermAdmin) {
 			return nil, wire.ErrNoAuth
 		}
 		if !rc.allowed(acls, wire.PermAdmin) {
-			acls = redactDigests(acls)
+			acls = acl.RedactDigests(acls)
 		}
 		return &wire.GetACLResponse{ACL: acls, Stat: st}, wire.ErrOK
 	case wire.OpSync:
@@ -146,16 +153,22 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		if wire.Unmarshal(payload, &r) != nil {
 			return nil, wire.ErrMarshallingError
 		}
-		info, ok := t.Lookup(r.Path)
+		path := rootAlias(r.Path)
+		info, ok := t.Lookup(path)
 		if !ok {
 			return nil, wire.ErrNoNode
 		}
 		if !rc.allowed(info.ACL, wire.PermRead) {
 			return nil, wire.ErrNoAuth
 		}
-		n, code := t.AllChildrenNumber(r.Path)
+		n, code := t.AllChildrenNumber(path)
 		if code != wire.ErrOK {
 			return nil, code
+		}
+		if r.Path == "" {
+			// Apache counts the keys under path+"/"; its tree holds the root
+			// under both "" and "/", so "" counts the root too.
+			n++
 		}
 		return &wire.GetAllChildrenNumberResponse{TotalNumber: n}, wire.ErrOK
 	case wire.OpCheckWatches, wire.OpRemoveWatches:
@@ -190,11 +203,7 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		db.watches.Add(watch.WatcherID(rc.Conn), r.Path, kind)
 		return &wire.ErrorResponse{Err: wire.ErrOK}, wire.ErrOK
 	case wire.OpWhoAmI:
-		infos := make([]wire.ClientInfo, 0, len(rc.Auth))
-		for _, id := range rc.Auth {
-			infos = append(infos, wire.ClientInfo{AuthScheme: id.Scheme, User: id.ID})
-		}
-		return &wire.WhoAmIResponse{ClientInfo: infos}, wire.ErrOK
+		return &wire.WhoAmIResponse{ClientInfo: acl.ClientInfos(rc.Auth)}, wire.ErrOK
 	case wire.OpMultiRead:
 		var r wire.MultiRequest
 		if wire.Unmarshal(payload, &r) != nil {
@@ -261,16 +270,17 @@ func (db *DB) multiRead(rc *ReadCtx, r *wire.MultiRequest) *wire.MultiResponse {
 			out.Results = append(out.Results, wire.MultiResult{Type: wire.OpError, Err: wire.ErrBadArguments})
 			continue
 		}
+		path := rootAlias(pw.Path)
 		switch op.Type {
 		case wire.OpGetData:
-			rec, code := db.getData(rc, pw.Path)
+			rec, code := db.getData(rc, path)
 			if code != wire.ErrOK {
 				out.Results = append(out.Results, wire.MultiResult{Type: wire.OpError, Err: code})
 				continue
 			}
 			out.Results = append(out.Results, wire.MultiResult{Type: wire.OpGetData, Data: rec.Data, Stat: rec.Stat})
 		case wire.OpGetChildren:
-			children, _, code := db.getChildren(rc, pw.Path)
+			children, _, code := db.getChildren(rc, path)
 			if code != wire.ErrOK {
 				out.Results = append(out.Results, wire.MultiResult{Type: wire.OpError, Err: code})
 				continue
@@ -330,21 +340,6 @@ func (db *DB) setWatches(rc *ReadCtx, r *wire.SetWatches2, zxid int64) {
 	for _, p := range r.PersistentRecursiveWatches {
 		db.watches.Add(w, p, watch.PersistentRecursive)
 	}
-}
-
-// redactDigests hides digest hashes from a reader without ADMIN, as Apache's
-// getACL does ("user:x").
-func redactDigests(acls []wire.ACL) []wire.ACL {
-	out := make([]wire.ACL, len(acls))
-	for i, a := range acls {
-		out[i] = a
-		if a.ID.Scheme == "digest" {
-			if j := strings.IndexByte(a.ID.ID, ':'); j >= 0 {
-				out[i].ID.ID = a.ID.ID[:j] + ":x"
-			}
-		}
-	}
-	return out
 }
 
 // rootAlias maps "" to "/": Apache's data tree stores the root under "" and

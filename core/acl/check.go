@@ -7,17 +7,22 @@ import "github.com/corral-zk/corral/wire"
 // whose ACL is acl.
 //
 // An empty ACL grants everything (nodes restored from old snapshots may
-// have none). A super user passes every check. Otherwise some entry must
-// carry perm and either be world:anyone or match one of the session's ids
-// of the same scheme: digest ids compare as strings, ip ids by address
-// prefix (see IPMatches).
-//
-// superDigest is the configured "super:base64(sha1)" value (empty when
-// none); a session is super when it holds that digest identity, or an
-// explicit "super" identity as Apache records it.
-func Check(acl []wire.ACL, perm int32, ids []wire.Id, superDigest string) bool {
-	if len(acl) == 0 || IsSuper(ids, superDigest) {
+// have none). A session holding the "super" identity passes every check;
+// that identity is granted at auth time to whoever authenticates with the
+// configured super digest (see Authenticate), exactly as Apache grants it,
+// so holding the super user's digest id alone is not what counts.
+// Otherwise some entry must carry one of the bits of perm and either be
+// world:anyone or match one of the session's ids of the same scheme:
+// digest ids compare as strings, ip ids by address prefix (see IPMatches).
+// Entries of any other scheme match nobody.
+func Check(acl []wire.ACL, perm int32, ids []wire.Id) bool {
+	if len(acl) == 0 {
 		return true
+	}
+	for _, id := range ids {
+		if id.Scheme == SchemeSuper {
+			return true
+		}
 	}
 	for _, a := range acl {
 		if a.Perms&perm == 0 {
@@ -30,19 +35,6 @@ func Check(acl []wire.ACL, perm int32, ids []wire.Id, superDigest string) bool {
 			if id.Scheme == a.ID.Scheme && matches(id, a.ID.ID) {
 				return true
 			}
-		}
-	}
-	return false
-}
-
-// IsSuper reports whether a session holding ids is the super user.
-func IsSuper(ids []wire.Id, superDigest string) bool {
-	for _, id := range ids {
-		if id.Scheme == SchemeSuper {
-			return true
-		}
-		if superDigest != "" && id.Scheme == SchemeDigest && id.ID == superDigest {
-			return true
 		}
 	}
 	return false

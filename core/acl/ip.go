@@ -2,50 +2,49 @@ package acl
 
 import "strings"
 
-// IP identities and ip ACLs follow IPAuthenticationProvider: an ACL id is an
-// address, optionally followed by "/bits"; a session matches when both
-// addresses agree on the first bits. Apache 3.8 understands IPv4 only; the
-// IPv6 parsing here is the one Apache added in 3.9 (a superset: every id
-// 3.8 accepts is accepted and matched identically).
+// IP identities and ip ACLs follow Apache 3.8's IPAuthenticationProvider: an
+// ACL id is an IPv4 address, optionally followed by "/bits"; a session
+// matches when both addresses agree on the first bits. Apache 3.8 (and every
+// release up to 3.9.x) has no IPv6 parsing at all, so an IPv6 ip ACL is
+// INVALIDACL and an IPv6 client matches no ip ACL. Corral does the same:
+// an ACL that Apache refuses must be refused here too, or a tree written
+// through Corral could not be served by Apache.
 
 // IPMatches reports whether the session address id falls inside the ip ACL
-// expression aclExpr ("10.0.0.0/8", "192.168.1.7", "fe80::/10").
+// expression aclExpr ("10.0.0.0/8", "192.168.1.7").
 func IPMatches(id, aclExpr string) bool {
 	aclAddr, bits, ok := parseIPExpr(aclExpr)
 	if !ok {
 		return false
 	}
-	remote := addrBytes(id)
-	if remote == nil || len(remote) != len(aclAddr) {
+	remote := v4Bytes(id)
+	if remote == nil {
 		return false
 	}
 	mask(aclAddr, bits)
 	mask(remote, bits)
-	for i := range remote {
-		if remote[i] != aclAddr[i] {
-			return false
-		}
-	}
-	return true
+	return string(remote) == string(aclAddr)
 }
 
 // ValidIPExpr is IPAuthenticationProvider.isValid: whether an ip ACL id is
-// an address or an address/bits with bits within the address length.
+// an address or an address/bits with bits within 0..32.
 func ValidIPExpr(expr string) bool {
 	_, _, ok := parseIPExpr(expr)
 	return ok
 }
 
+// parseIPExpr splits at the first '/' (Java's split("/", 2)), so
+// "10.0.0.0/8/9" has the bits "8/9", which is no number.
 func parseIPExpr(expr string) ([]byte, int, bool) {
 	addr, bitsText, hasBits := strings.Cut(expr, "/")
-	b := addrBytes(addr)
+	b := v4Bytes(addr)
 	if b == nil {
 		return nil, 0, false
 	}
-	bits := len(b) * 8
+	bits := 32
 	if hasBits {
-		v, ok := javaParseInt(bitsText, 10)
-		if !ok || v < 0 || int(v) > len(b)*8 {
+		v, ok := javaParseInt(bitsText)
+		if !ok || v < 0 || v > 32 {
 			return nil, 0, false
 		}
 		bits = int(v)
@@ -53,20 +52,9 @@ func parseIPExpr(expr string) ([]byte, int, bool) {
 	return b, bits, true
 }
 
-// addrBytes picks the address family the way Apache does: any ':' means
-// IPv6, otherwise any '.' means IPv4, otherwise it is no address.
-func addrBytes(addr string) []byte {
-	switch {
-	case strings.Contains(addr, ":"):
-		return v6Bytes(addr)
-	case strings.Contains(addr, "."):
-		return v4Bytes(addr)
-	}
-	return nil
-}
-
-// v4Bytes needs exactly four dot-separated decimal numbers in 0..255
-// (Java parseInt: leading zeros and a '+' sign are fine).
+// v4Bytes is v4addr2Bytes: exactly four dot-separated (Java split with
+// limit -1, so empty parts count) numbers in 0..255 as Integer.parseInt
+// reads them.
 func v4Bytes(addr string) []byte {
 	parts := strings.Split(addr, ".")
 	if len(parts) != 4 {
@@ -74,61 +62,13 @@ func v4Bytes(addr string) []byte {
 	}
 	b := make([]byte, 4)
 	for i, p := range parts {
-		v, ok := javaParseInt(p, 10)
+		v, ok := javaParseInt(p)
 		if !ok || v < 0 || v > 255 {
 			return nil
 		}
 		b[i] = byte(v)
 	}
 	return b
-}
-
-// v6Bytes is IPAuthenticationProvider.parseV6addr: at most one "::", eight
-// segments without it, fewer than eight explicit segments with it, each
-// segment 1-4 characters parsed as a (Java, possibly signed) hex int.
-// Embedded IPv4 tails and zone ids are not accepted, as in Apache.
-func v6Bytes(addr string) []byte {
-	parts := strings.Split(addr, "::")
-	var head, tail []string
-	switch len(parts) {
-	case 1:
-		head = strings.Split(parts[0], ":")
-		if len(head) != 8 {
-			return nil
-		}
-	case 2:
-		if parts[0] != "" {
-			head = strings.Split(parts[0], ":")
-		}
-		if parts[1] != "" {
-			tail = strings.Split(parts[1], ":")
-		}
-		if len(head)+len(tail) >= 8 {
-			return nil
-		}
-	default:
-		return nil
-	}
-	b := make([]byte, 16)
-	if !v6Segments(b[:2*len(head)], head) || !v6Segments(b[16-2*len(tail):], tail) {
-		return nil
-	}
-	return b
-}
-
-func v6Segments(dst []byte, segs []string) bool {
-	for i, s := range segs {
-		if s == "" || len(s) > 4 {
-			return false
-		}
-		v, ok := javaParseInt(s, 16)
-		if !ok {
-			return false
-		}
-		dst[2*i] = byte(v >> 8)
-		dst[2*i+1] = byte(v)
-	}
-	return true
 }
 
 // mask clears every bit after the first bits, as Apache's mask does.

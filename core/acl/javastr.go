@@ -1,6 +1,10 @@
 package acl
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf16"
+)
 
 // javaSplit is Java's String.split(sep) with limit 0 for a literal
 // separator: trailing empty strings are removed, and an input without the
@@ -17,11 +21,13 @@ func javaSplit(s, sep string) []string {
 	return parts
 }
 
-// javaParseInt is Integer.parseInt(s, radix) restricted to ASCII digits: an
-// optional leading '+' or '-', at least one digit, and the int32 range.
-// Apache parses ip ACL octets, CIDR bits and IPv6 segments with it, so
-// "+10" and "-0" are accepted exactly as Apache accepts them.
-func javaParseInt(s string, radix int64) (int32, bool) {
+// javaParseInt is Integer.parseInt(s) (radix 10): an optional leading '+'
+// or '-', at least one digit, and the int32 range. A digit is whatever
+// Character.digit accepts, which includes every decimal digit of Unicode's
+// basic plane ("١٠" and the fullwidth "１０" are ten). Apache parses ip ACL
+// octets and CIDR bits with it, so "+10", "-0" and "１２７.0.0.1" are
+// accepted exactly as Apache accepts them.
+func javaParseInt(s string) (int32, bool) {
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		neg = s[0] == '-'
@@ -31,12 +37,12 @@ func javaParseInt(s string, radix int64) (int32, bool) {
 		return 0, false
 	}
 	var v int64
-	for i := 0; i < len(s); i++ {
-		d := digitValue(s[i])
-		if d < 0 || d >= radix {
+	for _, r := range s {
+		d := javaDigit(r)
+		if d < 0 {
 			return 0, false
 		}
-		v = v*radix + d
+		v = v*10 + int64(d)
 		if v > 1<<31 {
 			return 0, false
 		}
@@ -50,14 +56,36 @@ func javaParseInt(s string, radix int64) (int32, bool) {
 	return int32(v), true
 }
 
-func digitValue(c byte) int64 {
-	switch {
-	case c >= '0' && c <= '9':
-		return int64(c - '0')
-	case c >= 'a' && c <= 'z':
-		return int64(c-'a') + 10
-	case c >= 'A' && c <= 'Z':
-		return int64(c-'A') + 10
+// javaDigit is Character.digit(ch, 10) for one UTF-16 code unit: the value
+// of a decimal digit (general category Nd) of the basic plane, else -1.
+// Characters outside the basic plane are two code units in Java, neither of
+// which is a digit. Every Nd run of the basic plane is ten consecutive code
+// points from zero to nine (checked by the tests against the JDK's list),
+// and Go's tables (Unicode 15) agree with Java 17's (Unicode 13) there.
+func javaDigit(r rune) int {
+	if r > 0xffff || utf16.IsSurrogate(r) || !unicode.Is(unicode.Nd, r) {
+		return -1
+	}
+	for _, rg := range unicode.Nd.R16 {
+		if uint16(r) >= rg.Lo && uint16(r) <= rg.Hi {
+			return int(uint16(r)-rg.Lo) % 10
+		}
 	}
 	return -1
+}
+
+// javaStringHash is String.hashCode: s[0]*31^(n-1) + ... over the UTF-16
+// code units, in int32 arithmetic.
+func javaStringHash(s string) int32 {
+	var h int32
+	for _, r := range s {
+		if r > 0xffff {
+			hi, lo := utf16.EncodeRune(r)
+			h = 31*h + hi
+			h = 31*h + lo
+			continue
+		}
+		h = 31*h + r
+	}
+	return h
 }

@@ -40,6 +40,16 @@ func TestValidateACL(t *testing.T) {
 		{"auth with no ids at all", []wire.ACL{authEntry}, nil, nil},
 		{"one bad entry spoils the list", []wire.ACL{anyone, {Perms: 1, ID: wire.Id{Scheme: "ip", ID: "x"}}}, nil, nil},
 		{"perms are not checked", []wire.ACL{{Perms: 0, ID: anyone.ID}}, nil, []wire.ACL{{Perms: 0, ID: anyone.ID}}},
+		{"ip v6 is invalid in Apache 3.8", []wire.ACL{{Perms: 1, ID: wire.Id{Scheme: "ip", ID: "::1"}}}, nil, nil},
+		{"ip with fullwidth digits", []wire.ACL{{Perms: 1, ID: wire.Id{Scheme: "ip", ID: "１２７.0.0.1/８"}}}, nil,
+			[]wire.ACL{{Perms: 1, ID: wire.Id{Scheme: "ip", ID: "１２７.0.0.1/８"}}}},
+		{"x509 is not registered", []wire.ACL{{Perms: 1, ID: wire.Id{Scheme: "x509", ID: "CN=me"}}}, nil, nil},
+		{"auth with the super user expands to its digest", []wire.ACL{authEntry},
+			[]wire.Id{{Scheme: "super"}, ip, bob}, []wire.ACL{{Perms: authEntry.Perms, ID: bob}}},
+		{"auth expansion is not deduplicated", []wire.ACL{authEntry, {Perms: authEntry.Perms, ID: bob}}, []wire.Id{bob},
+			[]wire.ACL{{Perms: authEntry.Perms, ID: bob}, {Perms: authEntry.Perms, ID: bob}}},
+		{"auth id is ignored", []wire.ACL{{Perms: 3, ID: wire.Id{Scheme: "auth", ID: "whatever"}}}, []wire.Id{alice},
+			[]wire.ACL{{Perms: 3, ID: alice}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ValidateACL(tc.acls, tc.ids)

@@ -29,6 +29,16 @@ type Result struct {
 type Trigger struct {
 	Path string
 	Type int32 // wire.EventNode*
+	// ACL is the list a watcher's READ permission is checked against before
+	// the event is delivered to it (Apache 3.8.4+ and Debian's 3.8.0, the
+	// CVE-2024-23944 fix): the ACL of the node the event is about, as it
+	// was when the txn fired it. That is the created node's, the changed
+	// node's, the deleted node's (taken before it went), and for
+	// NodeChildrenChanged the parent's, i.e. the node the child watch is on.
+	// A persistent recursive watch on an ancestor is checked against the
+	// same list, so it only reveals nodes its watcher may read. The slice is
+	// shared with the tree and never modified.
+	ACL []wire.ACL
 }
 
 // Apply applies one txn and reports what it did.
@@ -106,6 +116,7 @@ func (t *Tree) create(c *messages.CreateTxn, zxid, time int64, trig *[]Trigger) 
 		return Result{Err: wire.ErrNodeExists, Path: path}
 	}
 	raiseCversion(parent, c.GetParentCversion(), zxid)
+	parentACL := t.acls.get(parent.acl) // before insertNode, which may move nodes
 	data := c.GetData()
 	id := t.insertNode(path, data, acl, wire.Stat{
 		Czxid: zxid, Mzxid: zxid, Pzxid: zxid, Ctime: time, Mtime: time,
@@ -126,8 +137,8 @@ func (t *Tree) create(c *messages.CreateTxn, zxid, time int64, trig *[]Trigger) 
 		t.updateQuotaStat(prefix, int64(len(data)), 1)
 	}
 	*trig = append(*trig,
-		Trigger{Path: path, Type: wire.EventNodeCreated},
-		Trigger{Path: parentPath, Type: wire.EventNodeChildrenChanged})
+		Trigger{Path: path, Type: wire.EventNodeCreated, ACL: t.acls.get(acl)},
+		Trigger{Path: parentPath, Type: wire.EventNodeChildrenChanged, ACL: parentACL})
 	return Result{Path: path, Stat: stat}
 }
 
@@ -172,6 +183,9 @@ func (t *Tree) delete(path string, zxid int64, trig *[]Trigger) Result {
 	if !exists {
 		return Result{Err: wire.ErrNoNode, Path: path}
 	}
+	// The lists are taken before erase releases the node's: a released
+	// list is dropped from the cache but never modified.
+	nodeACL, parentACL := t.acls.get(n.acl), t.acls.get(parent.acl)
 	if n.kids != 0 {
 		var below []uint32
 		for stack := t.kids(n); len(stack) > 0; {
@@ -185,8 +199,8 @@ func (t *Tree) delete(path string, zxid int64, trig *[]Trigger) Result {
 	}
 	t.erase(id)
 	*trig = append(*trig,
-		Trigger{Path: path, Type: wire.EventNodeDeleted},
-		Trigger{Path: parentPath, Type: wire.EventNodeChildrenChanged})
+		Trigger{Path: path, Type: wire.EventNodeDeleted, ACL: nodeACL},
+		Trigger{Path: parentPath, Type: wire.EventNodeChildrenChanged, ACL: parentACL})
 	return Result{Path: path}
 }
 
@@ -224,7 +238,7 @@ func (t *Tree) setData(s *messages.SetDataTxn, zxid, time int64, trig *[]Trigger
 	if prefix, ok := t.quotaPrefix(path); ok {
 		t.updateQuotaStat(prefix, diff, 0)
 	}
-	*trig = append(*trig, Trigger{Path: path, Type: wire.EventNodeDataChanged})
+	*trig = append(*trig, Trigger{Path: path, Type: wire.EventNodeDataChanged, ACL: t.acls.get(n.acl)})
 	return Result{Path: path, Stat: stat}
 }
 

@@ -79,7 +79,7 @@ func TestCreate(t *testing.T) {
 			}
 			require.Equal(t, Result{
 				Path: "/p/n", Stat: want,
-				Triggers: []Trigger{{"/p/n", wire.EventNodeCreated}, {"/p", wire.EventNodeChildrenChanged}},
+				Triggers: []Trigger{{"/p/n", wire.EventNodeCreated, openACL}, {"/p", wire.EventNodeChildrenChanged, openACL}},
 			}, r)
 			data, st, err := tree.GetData("/p/n")
 			require.Equal(t, wire.ErrOK, err)
@@ -163,7 +163,7 @@ func TestDelete(t *testing.T) {
 		pzxid      int64
 		parentGone bool
 	}{
-		{"leaf", "/p/a", 20, Result{Path: "/p/a", Triggers: []Trigger{{"/p/a", wire.EventNodeDeleted}, {"/p", wire.EventNodeChildrenChanged}}}, 1, 20, false},
+		{"leaf", "/p/a", 20, Result{Path: "/p/a", Triggers: []Trigger{{"/p/a", wire.EventNodeDeleted, openACL}, {"/p", wire.EventNodeChildrenChanged, openACL}}}, 1, 20, false},
 		{"missing node still raises pzxid", "/p/zz", 21, Result{Err: wire.ErrNoNode, Path: "/p/zz"}, 2, 21, false},
 		{"missing node with an older zxid", "/p/zz", 5, Result{Err: wire.ErrNoNode, Path: "/p/zz"}, 2, 12, false},
 		{"missing parent", "/q/a", 22, Result{Err: wire.ErrNoNode, Path: "/q/a"}, 2, 12, false},
@@ -238,10 +238,10 @@ func TestSetData(t *testing.T) {
 	}{
 		{"new data", "/n", []byte("hello"), Result{Path: "/n",
 			Stat:     wire.Stat{Czxid: 1, Mzxid: 7, Ctime: 1000, Mtime: 7000, Version: 3, DataLength: 5, Pzxid: 1},
-			Triggers: []Trigger{{"/n", wire.EventNodeDataChanged}}}},
+			Triggers: []Trigger{{"/n", wire.EventNodeDataChanged, openACL}}}},
 		{"null data", "/n", nil, Result{Path: "/n",
 			Stat:     wire.Stat{Czxid: 1, Mzxid: 7, Ctime: 1000, Mtime: 7000, Version: 3, Pzxid: 1},
-			Triggers: []Trigger{{"/n", wire.EventNodeDataChanged}}}},
+			Triggers: []Trigger{{"/n", wire.EventNodeDataChanged, openACL}}}},
 		{"missing node", "/m", []byte("x"), Result{Err: wire.ErrNoNode, Path: "/m"}},
 	}
 	for _, c := range cases {
@@ -332,10 +332,10 @@ func TestCloseSession(t *testing.T) {
 	r := tree.Apply(closeTxn(9, s, "/p/e2", "/gone", "/o"))
 	require.Equal(t, wire.ErrOK, r.Err)
 	require.Equal(t, []Trigger{
-		{"/p/e2", wire.EventNodeDeleted}, {"/p", wire.EventNodeChildrenChanged},
-		{"/o", wire.EventNodeDeleted}, {"/", wire.EventNodeChildrenChanged},
-		{"/e3", wire.EventNodeDeleted}, {"/", wire.EventNodeChildrenChanged},
-		{"/p/e1", wire.EventNodeDeleted}, {"/p", wire.EventNodeChildrenChanged},
+		{"/p/e2", wire.EventNodeDeleted, openACL}, {"/p", wire.EventNodeChildrenChanged, openACL},
+		{"/o", wire.EventNodeDeleted, openACL}, {"/", wire.EventNodeChildrenChanged, openACL},
+		{"/e3", wire.EventNodeDeleted, openACL}, {"/", wire.EventNodeChildrenChanged, openACL},
+		{"/p/e1", wire.EventNodeDeleted, openACL}, {"/p", wire.EventNodeChildrenChanged, openACL},
 	}, r.Triggers)
 	require.Equal(t, 0, tree.EphemeralCount())
 	require.Empty(t, tree.EphemeralsBySession())
@@ -348,7 +348,7 @@ func TestCloseSessionWithoutBody(t *testing.T) {
 	tree := New()
 	mustCreate(t, tree, 1, "/e", nil, 7)
 	r := tree.Apply(&messages.Txn{SessionId: 7, Zxid: 2, Type: int32(wire.OpCloseSession)})
-	require.Equal(t, []Trigger{{"/e", wire.EventNodeDeleted}, {"/", wire.EventNodeChildrenChanged}}, r.Triggers)
+	require.Equal(t, []Trigger{{"/e", wire.EventNodeDeleted, openACL}, {"/", wire.EventNodeChildrenChanged, openACL}}, r.Triggers)
 	require.Equal(t, 0, tree.EphemeralCount())
 }
 
@@ -370,9 +370,9 @@ func TestMulti(t *testing.T) {
 			{Path: "/b"},
 		}, r.Multi, "sub-txns use the multi's zxid and time")
 		require.Equal(t, []Trigger{
-			{"/b", wire.EventNodeCreated}, {"/", wire.EventNodeChildrenChanged},
-			{"/a", wire.EventNodeDataChanged},
-			{"/b", wire.EventNodeDeleted}, {"/", wire.EventNodeChildrenChanged},
+			{"/b", wire.EventNodeCreated, openACL}, {"/", wire.EventNodeChildrenChanged, openACL},
+			{"/a", wire.EventNodeDataChanged, openACL},
+			{"/b", wire.EventNodeDeleted, openACL}, {"/", wire.EventNodeChildrenChanged, openACL},
 		}, r.Triggers)
 		require.Equal(t, int64(5), tree.LastApplied())
 	})

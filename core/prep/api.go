@@ -1,6 +1,9 @@
 package prep
 
-import "github.com/corral-zk/corral/wire"
+import (
+	"github.com/corral-zk/corral/core/acl"
+	"github.com/corral-zk/corral/wire"
+)
 
 // NodeInfo is what the prep stage needs to know about an applied node: its
 // Stat (including NumChildren, for NOTEMPTY and the parent's child count)
@@ -24,12 +27,12 @@ type Config struct {
 	// ExtendedTypesEnabled is zookeeper.extendedTypesEnabled: without it TTL
 	// creates fail with UNIMPLEMENTED.
 	ExtendedTypesEnabled bool
-	// SkipACL is zookeeper.skipACL=yes: every permission check passes.
+	// SkipACL is zookeeper.skipACL=yes: every permission check passes (ACL
+	// lists are still validated: INVALIDACL stays).
 	SkipACL bool
-	// SuperDigest is zookeeper.DigestAuthenticationProvider.superDigest
-	// ("super:base64(sha1)"); a session holding that digest id passes every
-	// permission check. Empty means no super user.
-	SuperDigest string
+	// Auth is the authentication configuration: with the digest provider
+	// disabled, a digest ACL entry is INVALIDACL as in Apache.
+	Auth acl.Config
 	// MaxDataLen is jute.maxbuffer (0 means wire.DefaultMaxBuffer). Node
 	// data longer than jute's read limit (maxbuffer + 1024) cannot have been
 	// decoded by Apache and is answered with MARSHALLINGERROR.
@@ -52,11 +55,17 @@ type Request struct {
 	// nil for createSession and closeSession. A record of the wrong type is
 	// answered with MARSHALLINGERROR, as Apache answers an undecodable body.
 	Record any
-	// Auth is the session's identities: ip:<client address> plus the digest
-	// ids added by auth packets.
+	// Auth is the connection's identities when the request arrived, in the
+	// connection's order (acl.Identities): ip:<client address> plus what
+	// auth packets added (digest ids, and "super" for the super user). The
+	// order matters: an "auth" ACL entry expands to these ids in order.
 	Auth []wire.Id
 	// TimeMillis is the wall clock chosen for the txn (Stat ctime/mtime).
 	TimeMillis int64
 	// SessionTimeout is the negotiated timeout, for createSession.
 	SessionTimeout int32
+	// Owner is the id of the server whose client sent the request, for
+	// the SESSIONMOVED check of an ensemble's leader; 0 (standalone) is
+	// not checked.
+	Owner int64
 }

@@ -19,12 +19,14 @@ type Core struct {
 	cfg      Config
 	lastZxid int64
 	log      changeLog
+	closed   closedSessions
+	owners   map[int64]int64 // session -> server its client is connected to
 }
 
 // New returns a core that will hand out zxids after lastZxid, which must be
 // at least the tree's LastApplied (records are told stale by zxid).
 func New(cfg Config, lastZxid int64) *Core {
-	return &Core{cfg: cfg, lastZxid: lastZxid, log: newChangeLog()}
+	return &Core{cfg: cfg, lastZxid: lastZxid, log: newChangeLog(), closed: newClosedSessions(), owners: map[int64]int64{}}
 }
 
 // NextZxid is the zxid the next Prepare will use. It does not consume it.
@@ -35,8 +37,17 @@ func (c *Core) LastZxid() int64 { return c.lastZxid }
 
 // SetLastZxid restarts numbering after zxid (e.g. a new leader's epoch). It
 // drops every outstanding change record: records of the old numbering can
-// no longer be told apart from applied ones by zxid.
+// no longer be told apart from applied ones by zxid. A new epoch also
+// forgets the closed sessions and the sessions' owners, as a new Apache
+// leader starts from the sessions of its history: a close prepared in an
+// earlier epoch either committed (the session is gone) or was lost (the
+// session lives on and is expired again if idle), and every client
+// reconnects, so the first write of each session claims it again.
 func (c *Core) SetLastZxid(zxid int64) {
+	if zxid>>32 != c.lastZxid>>32 {
+		c.closed.reset()
+		clear(c.owners)
+	}
 	c.lastZxid = zxid
 	c.log.reset()
 }
@@ -79,6 +90,13 @@ func (c *Core) commit(b *batch) {
 		c.log.put(p, b.changed[p])
 	}
 	c.log.sweep(b.applied, sweepBudget+len(b.order))
+	if b.req.Type == wire.OpCloseSession {
+		c.closed.add(b.req.SessionID)
+		delete(c.owners, b.req.SessionID)
+	}
+	if b.claim {
+		c.owners[b.req.SessionID] = b.req.Owner
+	}
 }
 
 func (b *batch) prepare() (*messages.Txn, error) {
@@ -111,6 +129,9 @@ func (b *batch) prepare() (*messages.Txn, error) {
 // apply prepares one create/delete/setData/setACL/check, alone or in a
 // multi.
 func (b *batch) apply(o operation) (*messages.Txn, error) {
+	if err := b.checkSession(); err != nil {
+		return nil, err
+	}
 	switch o.kind {
 	case wire.OpCreate, wire.OpCreate2, wire.OpCreateContainer, wire.OpCreateTTL:
 		return b.create(o)

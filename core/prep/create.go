@@ -3,7 +3,6 @@ package prep
 import (
 	"fmt"
 
-	"github.com/corral-zk/corral/core/acl"
 	"github.com/corral-zk/corral/messages"
 	"github.com/corral-zk/corral/wire"
 )
@@ -33,7 +32,7 @@ func (b *batch) create(o operation) (*messages.Txn, error) {
 	if !ok {
 		return nil, wire.ErrBadArguments
 	}
-	acls, err := acl.ValidateACL(o.acl, b.req.Auth)
+	acls, err := b.core.cfg.Auth.ValidateACL(o.acl, b.req.Auth)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ var (
 	openACL = []wire.ACL{{Perms: wire.PermAll, ID: wire.Id{Scheme: "world", ID: "anyone"}}}
 	bobID   = wire.Id{Scheme: "digest", ID: acl.DigestID("bob", "pw")}
 	bobACL  = []wire.ACL{{Perms: wire.PermAll, ID: bobID}}
+	aliceID = wire.Id{Scheme: "digest", ID: acl.DigestID("alice", "pw")}
 	localIP = wire.Id{Scheme: "ip", ID: "127.0.0.1"}
 )
 

@@ -45,9 +45,14 @@ func TestCloseSession(t *testing.T) {
 	require.EqualValues(t, 6, tx.Zxid)
 	require.Equal(t, []string{"/p/flight", "/p/tree1", "/tree2"}, tx.GetCloseSession().PathsToDelete)
 
-	// The deletions are in flight: the names are free again and /p is empty.
-	mustOK(t, c.Prepare(tr, createReq("/tree2", 0)))
-	mustOK(t, c.Prepare(tr, deleteReq("/p", -1)))
+	// The deletions are in flight: the names are free again and /p is empty
+	// (for another session: this one is closed).
+	reuse := createReq("/tree2", 0)
+	reuse.SessionID = other
+	mustOK(t, c.Prepare(tr, reuse))
+	emptied := deleteReq("/p", -1)
+	emptied.SessionID = other
+	mustOK(t, c.Prepare(tr, emptied))
 
 	// A second close finds nothing left.
 	again := mustOK(t, c.Prepare(tr, Request{SessionID: sess, Type: wire.OpCloseSession}))

@@ -1,7 +1,6 @@
 package prep
 
 import (
-	"github.com/corral-zk/corral/core/acl"
 	"github.com/corral-zk/corral/messages"
 	"github.com/corral-zk/corral/wire"
 )
@@ -43,7 +42,7 @@ func (b *batch) setACL(o operation) (*messages.Txn, error) {
 	if err := ValidatePath(o.path); err != nil {
 		return nil, err
 	}
-	acls, err := acl.ValidateACL(o.acl, b.req.Auth)
+	acls, err := b.core.cfg.Auth.ValidateACL(o.acl, b.req.Auth)
 	if err != nil {
 		return nil, err
 	}

@@ -7,16 +7,20 @@
 //	header   "CRSN" | version uint32 | zxid int64
 //	session  0x01 | id int64 | timeout int32
 //	acl      0x02 | index uvarint | count uvarint | (perms int32 | scheme str | id str)*
-//	node     0x03 | path str | data str | czxid mzxid ctime mtime int64 |
+//	node     0x03 | path str | data nstr | czxid mzxid ctime mtime int64 |
 //	         version cversion aversion int32 | ephemeralOwner pzxid int64 | acl index uvarint
 //	trailer  0xFF | sessions nodes acls uint64 | crc32c uint32
 //
-// str is a uvarint length plus bytes; fixed-size integers are big-endian.
-// The crc32c covers every byte before it. Sessions come first, then nodes
-// parent before child. An ACL list is written once, as an acl record just
-// before the first node that uses it, and nodes refer to it by index: the
-// writer streams nodes and cannot know every ACL up front, yet each list
-// is still stored once (Apache's ReferenceCountedACLCache idea).
+// str is a uvarint length plus bytes; nstr is a uvarint of the length plus
+// one, 0 meaning null (a znode's null data differs from empty data for
+// clients), plus bytes; fixed-size integers are big-endian.
+// The crc32c covers every byte before it. Sessions come first, then the
+// nodes: parent before child when written from a stable tree, in storage
+// order (a node may precede its parent, or lack it) in the server's fuzzy
+// snapshots, see storage/recovery. An ACL list is written once, as an acl
+// record just before the first node that uses it, and nodes refer to it by
+// index: the writer streams nodes and cannot know every ACL up front, yet
+// each list is still stored once (Apache's ReferenceCountedACLCache idea).
 package snapshot
 
 import (
@@ -30,8 +34,9 @@ import (
 const (
 	// Magic opens every snapshot; it differs from Apache's "ZKSN".
 	Magic = "CRSN"
-	// Version is the format version in the header.
-	Version uint32 = 1
+	// Version is the format version in the header (2: node data as nstr,
+	// keeping null apart from empty; version 1 never left development).
+	Version uint32 = 2
 	// HeaderSize is magic + version + zxid.
 	HeaderSize = 16
 
@@ -77,8 +82,12 @@ func appendStr(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-func appendBytes(b, s []byte) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
+// appendNullableBytes writes nstr: len+1 and the bytes, 0 for nil.
+func appendNullableBytes(b, s []byte) []byte {
+	if s == nil {
+		return binary.AppendUvarint(b, 0)
+	}
+	b = binary.AppendUvarint(b, uint64(len(s))+1)
 	return append(b, s...)
 }
 
@@ -103,7 +112,7 @@ func appendACLList(b []byte, acl []wire.ACL) []byte {
 func appendNode(b []byte, path string, data []byte, st *wire.Stat, aclIndex uint64) []byte {
 	b = append(b, tagNode)
 	b = appendStr(b, path)
-	b = appendBytes(b, data)
+	b = appendNullableBytes(b, data)
 	for _, v := range [...]int64{st.Czxid, st.Mzxid, st.Ctime, st.Mtime} {
 		b = binary.BigEndian.AppendUint64(b, uint64(v))
 	}

@@ -97,6 +97,22 @@ func (r *reader) field(what string, keep bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.bytes(at, n, what, keep)
+}
+
+// nullableField reads a node's data: a uvarint of the length plus one (0
+// for a null buffer, which clients tell from an empty one) and the bytes,
+// into a fresh slice.
+func (r *reader) nullableField(what string) ([]byte, error) {
+	at := r.off
+	n, err := r.uvarint(maxFieldLen+1, what+" length")
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	return r.bytes(at, n-1, what, true)
+}
+
+func (r *reader) bytes(at int64, n uint64, what string, keep bool) ([]byte, error) {
 	if n <= readBuf {
 		p, err := r.next(int(n))
 		if err != nil {
@@ -201,7 +217,7 @@ func (r *reader) node(at int64, v Visitor) error {
 		return err
 	}
 	path := string(p)
-	data, err := r.field("data", true)
+	data, err := r.nullableField("data")
 	if err != nil {
 		return err
 	}

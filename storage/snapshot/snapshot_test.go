@@ -104,6 +104,7 @@ func TestRoundTrip(t *testing.T) {
 		require.Equal(t, want.path, got.path)
 		require.Equal(t, len(want.data), len(got.data), want.path)
 		require.True(t, bytes.Equal(want.data, got.data), want.path)
+		require.Equal(t, want.data == nil, got.data == nil, "null data must stay null, empty stay empty: %s", want.path)
 		require.Equal(t, want.stat, got.stat, want.path)
 		require.Equal(t, len(want.acl), len(got.acl), want.path)
 		if len(want.acl) > 0 {

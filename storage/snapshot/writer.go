@@ -73,9 +73,12 @@ func (w *Writer) Session(id int64, timeout int32) {
 	w.n.sessions++
 }
 
-// Node records one znode. Nodes must come parent before child (a
-// pre-order walk). Only the persisted stat fields are stored; DataLength
-// and NumChildren are derived on load. Identical ACL lists are stored once.
+// Node records one znode. A snapshot of a tree that does not change
+// comes parent before child (a pre-order walk); the server's fuzzy
+// snapshots, taken while writes go on, come in storage order instead, and
+// their loader (storage/recovery) places a node once its parent is in.
+// Only the persisted stat fields are stored; DataLength and NumChildren
+// are derived on load. Identical ACL lists are stored once.
 func (w *Writer) Node(path string, data []byte, stat wire.Stat, acl []wire.ACL) {
 	w.key = appendACLList(w.key[:0], acl)
 	idx, ok := w.acls[string(w.key)]

@@ -17,7 +17,7 @@ type tailKind int
 const (
 	// tailClean: the data ends at end of file or is followed only by the
 	// zero bytes of preallocation.
-	tailClean tailKind = iota
+	_ tailKind = iota // tailClean
 	// tailTorn: non-zero bytes follow that hold no valid entry. This is what
 	// a crash in the middle of a write leaves behind in the last segment.
 	tailTorn

@@ -18,6 +18,10 @@ var apacheClasspath = []string{
 	ZooKeeperJar,
 	"/usr/share/java/slf4j-log4j12.jar",
 	"/usr/share/java/log4j-1.2.jar",
+	// The Jetty AdminServer needs javax.servlet, which zookeeper.jar's
+	// manifest omits (Debian's zkServer.sh cannot start it either); it is
+	// only loaded when a test sets admin.enableServer=true.
+	"/usr/share/java/servlet-api.jar",
 }
 
 // fastJVMFlags trade peak throughput for startup time, which dominates in

@@ -26,9 +26,11 @@ func start(t *testing.T, mutate ...func(*config.Config)) *env {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
+	cfg.DataLogDir = cfg.DataDir // Default() set it to ./data: keep the log private to the test too
 	cfg.ClientPort = 0
 	cfg.ClientPortAddress = "127.0.0.1"
 	cfg.TickTime = 200
+	cfg.AdminEnableServer = false // many servers in one process: no shared 8080
 	cfg.MinSessionTimeout = 400
 	cfg.MaxSessionTimeout = 4000
 	for _, m := range mutate {

@@ -213,7 +213,12 @@ func (c *Conn) write(b []byte) error {
 // that arrives meanwhile (see Reply.EventsBefore and Events).
 func (c *Conn) Call(op wire.OpCode, body []byte) (*Reply, error) {
 	c.xid++
-	xid := c.xid
+	return c.CallXid(c.xid, op, body)
+}
+
+// CallXid is Call with a chosen xid, for requests real clients send with a
+// special one (auth packets: -4, setWatches: -8); the reply must echo it.
+func (c *Conn) CallXid(xid int32, op wire.OpCode, body []byte) (*Reply, error) {
 	var e Encoder
 	e.Int(xid).Int(int32(op))
 	if err := c.write(append(e.Bytes(), body...)); err != nil {

@@ -1,0 +1,201 @@
+// Package trace keeps, per server, a bounded in-memory ring of hop
+// records: one record each time an actor handled a message that belongs to
+// a client request or a transaction (issue 7). A request is followed hop by
+// hop by asking the ring for the records of its session id and cxid, or of
+// its zxid once it became a transaction.
+//
+// Records are written on every traced message, from every actor's
+// goroutine, so writing is lock-cheap: one atomic add picks a slot, and a
+// per-slot mutex (uncontended unless writers lap the whole ring while one
+// of them is still writing) guards the copy. The ring holds no goroutine,
+// reads no clock and opens no socket: callers pass the times in.
+package trace
+
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// DefaultRingSize is how many hops a server keeps when corral.trace.ringSize
+// is not set: about 64 Ki hops, at roughly 150 bytes each about 10 MiB, the
+// last few thousand requests of a busy server.
+const DefaultRingSize = 1 << 16
+
+// Record is one hop: an actor handled one message of a request.
+type Record struct {
+	// Seq orders records in the order their slots were taken (1 for the
+	// first record ever written); a query returns records sorted by it.
+	Seq uint64
+	// Kind is the actor kind (instrument.KindOf), PID the actor's id.
+	Kind, PID string
+	// Server is the id of the server that recorded the hop (myid, 0 for
+	// a standalone server).
+	Server int64
+	// Message is the Go type of the message handled ("*messages.Proposal").
+	Message string
+	// Session, Cxid and Zxid identify the request and its txn (0 when the
+	// message does not carry the id).
+	Session int64
+	Cxid    int32
+	Zxid    int64
+	// Enqueued, Started and Ended are Unix nanoseconds: when the message
+	// was put in the actor's mailbox, when the actor started handling it
+	// and when it was done. Enqueued is 0 when unknown.
+	Enqueued, Started, Ended int64
+}
+
+// Match reports whether r belongs to the request (session, cxid) or to the
+// txn zxid; a zero query field is not compared, and a query with no field
+// matches nothing.
+func (q Query) Match(r *Record) bool {
+	if q.Zxid == 0 && q.Session == 0 {
+		return false
+	}
+	if q.Zxid != 0 && r.Zxid == q.Zxid {
+		return true
+	}
+	return q.Session != 0 && r.Session == q.Session && (!q.HasCxid || r.Cxid == q.Cxid)
+}
+
+// Query selects records: those of the txn Zxid, and those of the request
+// (Session, Cxid), or of every request of Session when HasCxid is false.
+type Query struct {
+	Session int64
+	Cxid    int32
+	HasCxid bool
+	Zxid    int64
+}
+
+type slot struct {
+	mu  sync.Mutex
+	rec Record
+}
+
+// Ring is a bounded ring of records, safe for concurrent use. Once full,
+// each new record replaces the oldest one.
+type Ring struct {
+	slots   []slot
+	next    atomic.Uint64
+	enabled atomic.Bool
+	sample  atomic.Uint32
+}
+
+// NewRing returns an enabled ring of size slots (DefaultRingSize when
+// size <= 0) that samples every request.
+func NewRing(size int) *Ring {
+	if size <= 0 {
+		size = DefaultRingSize
+	}
+	r := &Ring{slots: make([]slot, size)}
+	r.enabled.Store(true)
+	r.sample.Store(1)
+	return r
+}
+
+// Cap is the number of records the ring keeps.
+func (r *Ring) Cap() int { return len(r.slots) }
+
+// SetEnabled switches recording on or off; records already written stay.
+func (r *Ring) SetEnabled(on bool) { r.enabled.Store(on) }
+
+// Enabled reports whether recording is on. A nil ring is off.
+func (r *Ring) Enabled() bool { return r != nil && r.enabled.Load() }
+
+// SetSample records one request in n (n <= 1: every request).
+func (r *Ring) SetSample(n int) {
+	if n < 1 {
+		n = 1
+	}
+	r.sample.Store(uint32(min(n, 1<<31)))
+}
+
+// Sampled decides whether the request (session, cxid), or the txn zxid
+// when the message carries no request id, is recorded. The decision is a
+// hash of the ids, so every hop of one request is decided alike, on every
+// server, without shared state.
+func (r *Ring) Sampled(session int64, cxid int32, zxid int64) bool {
+	if !r.Enabled() {
+		return false
+	}
+	n := uint64(r.sample.Load())
+	if n <= 1 {
+		return true
+	}
+	var k uint64
+	if session != 0 || cxid != 0 {
+		k = uint64(session)*0x9E3779B97F4A7C15 ^ uint64(uint32(cxid))*0xC2B2AE3D27D4EB4F
+	} else {
+		k = uint64(zxid) * 0x9E3779B97F4A7C15
+	}
+	k ^= k >> 29
+	return k%n == 0
+}
+
+// Write stores a copy of rec (its Seq is assigned) unless recording is off.
+func (r *Ring) Write(rec Record) {
+	if !r.Enabled() {
+		return
+	}
+	seq := r.next.Add(1)
+	s := &r.slots[(seq-1)%uint64(len(r.slots))]
+	rec.Seq = seq
+	s.mu.Lock()
+	// A writer that lapped the ring while this one waited may have stored
+	// a newer record: keep the newer one.
+	if s.rec.Seq < seq {
+		s.rec = rec
+	}
+	s.mu.Unlock()
+}
+
+// Written is how many records were ever written (the ring keeps the last
+// Cap of them).
+func (r *Ring) Written() uint64 { return r.next.Load() }
+
+// Find returns copies of the records that q matches, in the order their handling started (causal order).
+func (r *Ring) Find(q Query) []Record {
+	var out []Record
+	r.each(func(rec *Record) {
+		if q.Match(rec) {
+			out = append(out, *rec)
+		}
+	})
+	// Causal order is the order handling started: a hop is recorded when
+	// its handling ends, so an actor that sends on before it finishes (final
+	// sends WriteDone, then returns) is written after the hops it caused.
+	slices.SortFunc(out, func(a, b Record) int {
+		switch {
+		case a.Started != b.Started:
+			if a.Started < b.Started {
+				return -1
+			}
+			return 1
+		case a.Seq < b.Seq:
+			return -1
+		case a.Seq > b.Seq:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// Len is how many records the ring holds now (at most Cap).
+func (r *Ring) Len() int {
+	n := 0
+	r.each(func(*Record) { n++ })
+	return n
+}
+
+// each calls f with every written slot's record, under that slot's lock.
+func (r *Ring) each(f func(*Record)) {
+	for i := range r.slots {
+		s := &r.slots[i]
+		s.mu.Lock()
+		if s.rec.Seq != 0 {
+			f(&s.rec)
+		}
+		s.mu.Unlock()
+	}
+}
