@@ -111,6 +111,10 @@ var sessionScript = []string{
 	/* 85 */ `ls /`,
 }
 
+// racyDeath are the steps that race with the auth failure of step 83 (see
+// transcriptOf).
+var racyDeath = map[int]bool{84: true}
+
 // sessionEvents are the events the script causes, in order.
 var sessionEvents = []string{
 	"WatchedEvent state:SyncConnected type:None path:null",
