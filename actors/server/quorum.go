@@ -39,6 +39,7 @@ type quorumParts struct {
 	log       *quorumlog.Log
 	transport *transport.Transport
 	bind      string
+	advertise string // "" unless quorumListenOnAllIPs: then the server.N address
 	peers     map[int64]string
 	mode      atomic.Value // fourletter.ServerState while serving
 }
@@ -86,6 +87,13 @@ func (s *Server) newQuorum(d *durable) error {
 		DB: s.db, Registry: s.reg, Logger: s.logger, Hooks: s.hooks}
 	qp := &quorumParts{host: h, log: ql, peers: peers,
 		bind: net.JoinHostPort(own.Addresses[0].Host, strconv.Itoa(own.Addresses[0].QuorumPort))}
+	if cfg.QuorumListenOnAllIPs {
+		// As Apache: listen on every address (containers whose server.N
+		// name resolves to a service address, multi-homed hosts) and tell
+		// the peers the configured name.
+		qp.advertise = qp.bind
+		qp.bind = net.JoinHostPort("0.0.0.0", strconv.Itoa(own.Addresses[0].QuorumPort))
+	}
 	qp.peer = peer.New(h, ql.LastLogged)
 	qp.peer.OnServing = s.quorumServing
 	qp.mode.Store(fourletter.ServerState(""))
@@ -113,7 +121,7 @@ func quorumSecret(cfg *config.Config, loaded []byte) []byte {
 // exists, before any actor is spawned.
 func (s *Server) startQuorum() error {
 	qp := s.quorum
-	t, err := transport.Start(s.system, transport.Config{Self: s.cfg.ServerID, Bind: qp.bind, Peers: qp.peers})
+	t, err := transport.Start(s.system, transport.Config{Self: s.cfg.ServerID, Bind: qp.bind, Advertise: qp.advertise, Peers: qp.peers})
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,12 @@ func runServer(args []string) error {
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	logJSON := fs.Bool("log-json", false, "log as JSON lines")
 	testHooks := fs.Bool("test-hooks", false, "enable crash-injection hooks (tests only)")
+	myid := fs.Int64("myid", -1, "write this server id to dataDir/myid if it has none (containers); an existing different myid is an error")
+	myidFromHost := fs.Bool("myid-from-hostname", false, "like --myid, with the id taken from a StatefulSet host name: <name>-<ordinal> is server ordinal+1")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := provideMyID(*cfgPath, *myid, *myidFromHost); err != nil {
 		return err
 	}
 	var level slog.Level

@@ -242,9 +242,19 @@ func (e *Election) receive(n Notification) {
 		// believe right away. Apache answers whatever its state; once it
 		// is no longer LOOKING it has no use for the answer, and answering
 		// it would make it answer us again, for ever, while we look.
+		//
+		// While we look, what we believe is our proposal. Apache sends its
+		// current vote, which is then the leader just lost: an observer
+		// that asks while a quorum of voters is looking hears that dead
+		// leader from all of them, decides for it, and stays stuck trying
+		// to connect to it until initLimit runs out (20 s with the
+		// defaults; seen when a container's leader was killed).
 		if n.State == Looking {
-			c := e.current
-			e.send(n.From, e.note(e.state, c.Leader, c.Zxid, e.clock, c.PeerEpoch))
+			v := e.current
+			if e.state == Looking {
+				v = e.proposal
+			}
+			e.send(n.From, e.note(e.state, v.Leader, v.Zxid, e.clock, v.PeerEpoch))
 		}
 		return
 	}

@@ -151,6 +151,30 @@ func TestObservers(t *testing.T) {
 	}
 }
 
+// When the leader dies, an observer that starts looking while the voters
+// look too never decides for the dead leader: the voters answer it with
+// their proposals, not with the vote they last decided (the leader just
+// lost). It decides once, for the new leader.
+func TestObserverNeverFollowsTheLeaderJustLost(t *testing.T) {
+	q := majority(t, ids(1, 3), []int64{4})
+	d := same(ids(1, 3), data{zxid(1, 5), 1})
+	d[4] = data{zxid(1, 5), 1}
+	c := newCluster(t, q, cfg, d)
+	c.zabTimeout = 40
+	c.start(1, 2, 3, 4)
+	c.requireSettled(200, 3)
+	first := len(c.members[4].decisions)
+
+	c.crash(3)
+	c.start(1, 2, 4) // the role of each ends at once: a new election everywhere
+	c.requireSettled(400, 2)
+	for _, dec := range c.members[4].decisions[first:] {
+		require.NotEqual(t, int64(3), dec.Vote.Leader, "the observer decided for the dead leader: %s", c)
+	}
+	require.Equal(t, Observing, c.members[4].e.State())
+	require.Equal(t, int64(2), c.members[4].e.current.Leader)
+}
+
 // A minority cut off from the rest never decides, and keeps its
 // re-sends to the backoff; healed, it joins the majority's leader.
 func TestPartitionedMinorityNeverDecides(t *testing.T) {

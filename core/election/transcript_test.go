@@ -225,20 +225,20 @@ func TestDecidedServerAnswersLookingVoters(t *testing.T) {
 	require.Equal(t, Looking, e.State())
 }
 
-// An observer (not a voter) is answered at once with our current vote,
-// which while LOOKING is the last decided one (Apache's
-// getCurrentVote), not our proposal; its notifications are not counted.
-func TestLookingVoterAnswersObserverWithCurrentVote(t *testing.T) {
+// An observer (not a voter) is answered at once; while LOOKING with our
+// proposal, not with the last decided vote (Apache's getCurrentVote, a
+// leader that may be dead); its notifications are not counted.
+func TestLookingVoterAnswersObserverWithItsProposal(t *testing.T) {
 	e := node(t, 1, majority(t, ids(1, 5), []int64{6}), 1, 10, 10)
 	e.Start(zxid(1, 10), 1)
 	take(e)
 	e.Step(looking(3, 3, zxid(1, 10), 1, 1)) // adopt 3: proposal 3, current still 1
 	take(e)
 	e.Step(looking(6, none, none, 1, none))
-	require.Equal(t, []Message{to(6, looking(1, 1, zxid(1, 10), 1, 1))}, take(e).Messages)
+	require.Equal(t, []Message{to(6, looking(1, 3, zxid(1, 10), 1, 1))}, take(e).Messages)
 	// An unknown server is answered the same way; an invalid state is not.
 	e.Step(looking(42, 42, zxid(9, 9), 9, 9))
-	require.Equal(t, []Message{to(42, looking(1, 1, zxid(1, 10), 1, 1))}, take(e).Messages)
+	require.Equal(t, []Message{to(42, looking(1, 3, zxid(1, 10), 1, 1))}, take(e).Messages)
 	e.Step(Notification{From: 2, State: 7, Leader: 3, Zxid: zxid(1, 10), ElectionEpoch: 1, PeerEpoch: 1})
 	requireSilent(t, e)
 	// A vote for an observer is ignored: not adopted, not counted.
