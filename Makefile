@@ -6,7 +6,7 @@ GO ?= go
 # so that regenerated code matches the runtime it is compiled against.
 PROTOBUF_VERSION = $(shell $(GO) list -m -f '{{.Version}}' google.golang.org/protobuf)
 
-.PHONY: test deps fmt-check vet build proto bench
+.PHONY: test deps fmt-check vet build image proto bench
 
 test: deps fmt-check vet
 	$(GO) test -count=1 -timeout 30m ./...
@@ -26,6 +26,13 @@ vet:
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/corral ./cmd/corral
+
+# The container image (deploy/docker): a static binary FROM scratch, built
+# without a registry. IMAGE names it.
+IMAGE ?= corral:dev
+image:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o deploy/docker/corral ./cmd/corral
+	docker build -t $(IMAGE) deploy/docker
 
 # Side-by-side benchmark against Apache ZooKeeper 3.8 (takes minutes; not part
 # of test). Flags go through BENCH_FLAGS, e.g.
