@@ -27,6 +27,7 @@ import (
 	"github.com/corral-zk/corral/core/prep"
 	"github.com/corral-zk/corral/core/session"
 	"github.com/corral-zk/corral/messages"
+	"github.com/corral-zk/corral/storage/importer"
 	"github.com/corral-zk/corral/supervision"
 )
 
@@ -112,10 +113,18 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	var apacheSessions map[int64]bool
+	if d.snapDir != "" {
+		// Sessions imported from Apache keep Apache's passwords (corral
+		// import), so that their clients resume them here.
+		if apacheSessions, err = importer.ReadApacheSessions(d.snapDir); err != nil {
+			return nil, err
+		}
+	}
 	now := time.Now().UnixMilli()
 	table := session.New(session.Config{ServerID: cfg.SessionTrackerID(), TickMillis: int32(cfg.TickTime),
 		MinTimeout: int32(cfg.MinSessionTimeout), MaxTimeout: int32(cfg.MaxSessionTimeout),
-		Secret: secret, StartMillis: now})
+		Secret: secret, StartMillis: now, ApacheSessions: apacheSessions})
 	restoreSessions(table, d, int32(cfg.MinSessionTimeout), now)
 	core := prep.New(prep.Config{ExtendedTypesEnabled: cfg.ExtendedTypesEnabled, SkipACL: cfg.SkipACL,
 		Auth: cfg.AuthConfig(), MaxDataLen: cfg.JuteMaxBuffer}, d.lastZxid)

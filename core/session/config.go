@@ -23,6 +23,10 @@ type Config struct {
 	// Secret keys the session password HMAC. Every server of an ensemble
 	// must share it so that any of them validates a reconnect.
 	Secret []byte
+	// ApacheSessions are sessions imported from Apache ZooKeeper (`corral
+	// import`): their clients hold Apache's password (ApachePassword), which
+	// they keep. Every other session has the keyed password.
+	ApacheSessions map[int64]bool
 	// StartMillis seeds the first session id (Apache uses the elapsed
 	// time at tracker start) and the first expiry bucket.
 	StartMillis int64

@@ -15,8 +15,12 @@ const PasswordLen = 16
 // seeds java.util.Random with id ^ superSecret; an HMAC keeps the same
 // property that matters (any server sharing the secret recomputes the
 // password on reconnect, so passwords need no replication) while not being
-// forgeable from a few observed passwords.
+// forgeable from a few observed passwords. Sessions imported from Apache
+// (Config.ApacheSessions) keep the password their clients already hold.
 func (t *Table) Password(id int64) [PasswordLen]byte {
+	if t.cfg.ApacheSessions[id] {
+		return ApachePassword(id)
+	}
 	mac := hmac.New(sha256.New, t.cfg.Secret)
 	var buf [8]byte
 	binary.BigEndian.PutUint64(buf[:], uint64(id))

@@ -95,6 +95,9 @@ func Import(opts Options) (*Result, error) {
 		_ = os.Remove(res.Output)
 		return nil, err
 	}
+	if err := writeApacheSessions(snapDir, st.Sessions); err != nil {
+		return nil, err
+	}
 	res.Took = time.Since(start)
 	return res, nil
 }
