@@ -13,6 +13,7 @@ test: deps fmt-check vet
 
 deps:
 	tests/install-deps.sh
+	tests/ensure-docker.sh
 
 # Every .go file except generated ones ("// Code generated ... DO NOT EDIT.")
 # and the harness build cache must be gofmt-clean.
