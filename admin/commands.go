@@ -12,9 +12,8 @@ import (
 )
 
 // commands are Apache 3.8's Commands.java, in its registration order, with
-// the field names and value types of Apache's JSON. Corral runs standalone,
-// so the ensemble commands (leader, voting_view, zabstate, observers,
-// observer_connection_stat_reset) give Apache's standalone answers.
+// the field names and value types of Apache's JSON. The ensemble commands
+// (leader, voting_view, zabstate, observers) are in quorum.go.
 var commands = []*Command{
 	{Names: []string{"connection_stat_reset", "crst"}, ServerRequired: true, Run: cmdConnStatReset},
 	{Names: []string{"configuration", "conf", "config"}, ServerRequired: true, Run: cmdConf},
@@ -57,8 +56,10 @@ func cmdStatReset(c *Command, src Source, _ map[string]string) *Response {
 }
 
 // cmdObserverStatReset resets the observer connections' stats on a leader
-// or follower; a standalone server has none.
-func cmdObserverStatReset(c *Command, _ Source, _ map[string]string) *Response {
+// (a follower would reset its observer master's, which Corral does not
+// run; a standalone server has none).
+func cmdObserverStatReset(c *Command, src Source, _ map[string]string) *Response {
+	src.ResetObserverStats()
 	return c.response()
 }
 
@@ -226,14 +227,6 @@ func cmdLastSnapshot(c *Command, src Source, _ map[string]string) *Response {
 	return r
 }
 
-// cmdLeader: Apache reports the leader only from a quorum server; a
-// standalone one answers with this error in the data.
-func cmdLeader(c *Command, _ Source, _ map[string]string) *Response {
-	r := c.response()
-	r.Put("error", "server is not initialized")
-	return r
-}
-
 // cmdMonitor is mntr as JSON: the same keys as the text form (without the
 // zk_ prefix) in the same order, so the two can never disagree. Values
 // keep their Java types: version and states are strings, averages and
@@ -274,13 +267,6 @@ func mntrValue(key, v string) any {
 		return Number(v)
 	}
 	return v
-}
-
-func cmdObservers(c *Command, _ Source, _ map[string]string) *Response {
-	r := c.response()
-	r.Put("synced_observers", 0)
-	r.Put("observers", []any{})
-	return r
 }
 
 // serverStats is SrvrCommand: what srvr prints, as JSON.
@@ -339,21 +325,6 @@ func cmdSystemProperties(c *Command, src Source, _ map[string]string) *Response 
 	for _, kv := range src.SystemProperties() {
 		r.Put(kv.Key, kv.Value)
 	}
-	return r
-}
-
-// cmdVotingView lists the voting members of a quorum; none standalone.
-func cmdVotingView(c *Command, _ Source, _ map[string]string) *Response {
-	r := c.response()
-	r.Put("current_config", Object{})
-	return r
-}
-
-// cmdZabState is the Zab phase of a quorum peer; standalone has none.
-func cmdZabState(c *Command, _ Source, _ map[string]string) *Response {
-	r := c.response()
-	r.Put("voting", false)
-	r.Put("zabstate", "")
 	return r
 }
 

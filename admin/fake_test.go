@@ -27,6 +27,8 @@ type fakeSource struct {
 	watchesByConn map[int64][]string
 	watchesByPath map[string][]int64
 	traceMask     int64
+	quorum        *QuorumView
+	observerReset int
 	initialConfig string
 	snapZxid      int64
 	snapTime      int64
@@ -57,6 +59,8 @@ func (f *fakeSource) ResetConnStats()                   { f.connResets++ }
 func (f *fakeSource) InitialConfig() string             { return f.initialConfig }
 func (f *fakeSource) SystemProperties() []fourletter.KV { return f.sysProps }
 func (f *fakeSource) FsyncThresholdExceedCount() int64  { return 0 }
+func (f *fakeSource) Quorum() *QuorumView               { return f.quorum }
+func (f *fakeSource) ResetObserverStats()               { f.observerReset++ }
 func (f *fakeSource) WatchSummary() (int, int, int) {
 	return f.watchSummary[0], f.watchSummary[1], f.watchSummary[2]
 }

@@ -20,4 +20,9 @@ type Source interface {
 	// FsyncThresholdExceedCount is how many log syncs took longer than
 	// fsync.warningthresholdms (server_stats).
 	FsyncThresholdExceedCount() int64
+	// Quorum is the ensemble view of a quorum server, nil standalone.
+	Quorum() *QuorumView
+	// ResetObserverStats zeroes the traffic counters of the observers'
+	// links (a leader's; nothing elsewhere).
+	ResetObserverStats()
 }

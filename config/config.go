@@ -258,18 +258,34 @@ func apacheDefaults() *Config {
 		MetricsExportJVMInfo:     true,
 		Corral:                   map[string]string{},
 		Extra:                    map[string]string{},
-		Trace:                    Trace{Enabled: true, Sample: 1},
+		Trace:                    Trace{Enabled: true, Sample: 1, SlowRequestMs: DefaultSlowRequestMs},
 	}
 }
+
+// DefaultSlowRequestMs is corral.trace.slowRequestMs's default.
+const DefaultSlowRequestMs = 1000
 
 // Trace configures the per-server ring of actor hops (package trace):
 // corral.trace.enabled (default true), corral.trace.sample (record one
 // request in Sample, default 1: every request) and corral.trace.ringSize
-// (hops kept; 0, the default, is trace.DefaultRingSize).
+// (hops kept; 0, the default, is trace.DefaultRingSize). OTLPFile
+// (corral.trace.otlpFile) and OTLPEndpoint (corral.trace.otlpEndpoint)
+// export every recorded request in OpenTelemetry's OTLP/JSON, appended to
+// a file as one line per request or POSTed to a collector.
 type Trace struct {
-	Enabled  bool
-	Sample   int
-	RingSize int
+	Enabled      bool
+	Sample       int
+	RingSize     int
+	OTLPFile     string
+	OTLPEndpoint string
+	// SlowRequestMs (corral.trace.slowRequestMs) logs, at WARN, one line
+	// with the trace of every traced request whose reply left this many
+	// milliseconds or more after it was read; 0 turns the log off. The
+	// default, 1000, is Apache's threshold for its "fsync-ing the write
+	// ahead log took N ms" warning (fsync.warningthresholdms): a request
+	// that slow is a stall an operator wants to hear about, and a healthy
+	// server never logs it.
+	SlowRequestMs int
 }
 
 // Default is the configuration Corral runs with when given no zoo.cfg: the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -317,6 +318,21 @@ func (c *Config) set(k, v string, p *fieldParser) {
 		p.integer(k, v, &c.Trace.RingSize)
 		if c.Trace.RingSize < 0 {
 			p.fail(k, "%q is not a ring size (hops kept, 0 for the default)", v)
+		}
+	case "corral.trace.slowRequestMs":
+		c.Corral[strings.TrimPrefix(k, "corral.")] = v
+		p.integer(k, v, &c.Trace.SlowRequestMs)
+		if c.Trace.SlowRequestMs < 0 {
+			p.fail(k, "%q is not a threshold (milliseconds, 0 for no slow-request log)", v)
+		}
+	case "corral.trace.otlpFile":
+		c.Corral[strings.TrimPrefix(k, "corral.")] = v
+		c.Trace.OTLPFile = v
+	case "corral.trace.otlpEndpoint":
+		c.Corral[strings.TrimPrefix(k, "corral.")] = v
+		c.Trace.OTLPEndpoint = v
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.fail(k, "%q is not an http(s) URL (an OTLP/HTTP traces endpoint, e.g. http://localhost:4318/v1/traces)", v)
 		}
 	default:
 		switch {

@@ -117,7 +117,7 @@ func TestDefaults(t *testing.T) {
 		{"metricsProvider.httpHost", c.MetricsHTTPHost, "0.0.0.0"},
 		{"metricsProvider.httpPort", c.MetricsHTTPPort, 7000},
 		{"metricsProvider.exportJvmInfo", c.MetricsExportJVMInfo, true},
-		{"corral.trace", c.Trace, Trace{Enabled: true, Sample: 1}},
+		{"corral.trace", c.Trace, Trace{Enabled: true, Sample: 1, SlowRequestMs: DefaultSlowRequestMs}},
 		{"corral.*", c.Corral, map[string]string{}},
 		{"extra", c.Extra, map[string]string{}},
 		{"warnings", c.Warnings, []string(nil)},

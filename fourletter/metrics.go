@@ -148,7 +148,9 @@ func gaugesFor(mode ServerState) []gauge {
 	case StateLeader:
 		g = append(g, leaderGauges...)
 	case StateFollower:
-		g = append(g, syncedObserversGauge) // FollowerZooKeeperServer.registerMetrics
+		// FollowerZooKeeperServer registers synced_observers too, but the
+		// gauge is null, and skipped, unless the follower runs an observer
+		// master (observerMasterPort), which Corral does not.
 	}
 	return g
 }

@@ -100,6 +100,431 @@ func (x *TraceContext) GetRecvUnixNanos() int64 {
 	return 0
 }
 
+// TraceQuery asks a server's trace query actor ("server/tracequery") for
+// the hops of its ring that match (hops), or for the requests it completed
+// (slow): those whose reply left at least slower_than_ns after they were
+// read, with a sequence number above since_seq. A query with neither
+// session_id nor zxid asks for slow requests.
+type TraceQuery struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SessionId     int64                  `protobuf:"varint,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Cxid          int32                  `protobuf:"varint,2,opt,name=cxid,proto3" json:"cxid,omitempty"`
+	HasCxid       bool                   `protobuf:"varint,3,opt,name=has_cxid,json=hasCxid,proto3" json:"has_cxid,omitempty"`
+	Zxid          int64                  `protobuf:"varint,4,opt,name=zxid,proto3" json:"zxid,omitempty"`
+	Slow          bool                   `protobuf:"varint,5,opt,name=slow,proto3" json:"slow,omitempty"`
+	SlowerThanNs  int64                  `protobuf:"varint,6,opt,name=slower_than_ns,json=slowerThanNs,proto3" json:"slower_than_ns,omitempty"`
+	SinceSeq      uint64                 `protobuf:"varint,7,opt,name=since_seq,json=sinceSeq,proto3" json:"since_seq,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TraceQuery) Reset() {
+	*x = TraceQuery{}
+	mi := &file_trace_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TraceQuery) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TraceQuery) ProtoMessage() {}
+
+func (x *TraceQuery) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TraceQuery.ProtoReflect.Descriptor instead.
+func (*TraceQuery) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *TraceQuery) GetSessionId() int64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *TraceQuery) GetCxid() int32 {
+	if x != nil {
+		return x.Cxid
+	}
+	return 0
+}
+
+func (x *TraceQuery) GetHasCxid() bool {
+	if x != nil {
+		return x.HasCxid
+	}
+	return false
+}
+
+func (x *TraceQuery) GetZxid() int64 {
+	if x != nil {
+		return x.Zxid
+	}
+	return 0
+}
+
+func (x *TraceQuery) GetSlow() bool {
+	if x != nil {
+		return x.Slow
+	}
+	return false
+}
+
+func (x *TraceQuery) GetSlowerThanNs() int64 {
+	if x != nil {
+		return x.SlowerThanNs
+	}
+	return 0
+}
+
+func (x *TraceQuery) GetSinceSeq() uint64 {
+	if x != nil {
+		return x.SinceSeq
+	}
+	return 0
+}
+
+// TraceHop is one trace.Record on the wire.
+type TraceHop struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Seq           uint64                 `protobuf:"varint,1,opt,name=seq,proto3" json:"seq,omitempty"`
+	Kind          string                 `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	Pid           string                 `protobuf:"bytes,3,opt,name=pid,proto3" json:"pid,omitempty"`
+	Server        int64                  `protobuf:"varint,4,opt,name=server,proto3" json:"server,omitempty"`
+	Message       string                 `protobuf:"bytes,5,opt,name=message,proto3" json:"message,omitempty"`
+	SessionId     int64                  `protobuf:"varint,6,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Cxid          int32                  `protobuf:"varint,7,opt,name=cxid,proto3" json:"cxid,omitempty"`
+	Zxid          int64                  `protobuf:"varint,8,opt,name=zxid,proto3" json:"zxid,omitempty"`
+	Enqueued      int64                  `protobuf:"varint,9,opt,name=enqueued,proto3" json:"enqueued,omitempty"`
+	Started       int64                  `protobuf:"varint,10,opt,name=started,proto3" json:"started,omitempty"`
+	Ended         int64                  `protobuf:"varint,11,opt,name=ended,proto3" json:"ended,omitempty"`
+	Packet        string                 `protobuf:"bytes,12,opt,name=packet,proto3" json:"packet,omitempty"`
+	From          int64                  `protobuf:"varint,13,opt,name=from,proto3" json:"from,omitempty"`
+	Event         string                 `protobuf:"bytes,14,opt,name=event,proto3" json:"event,omitempty"` // supervision event (trace.Record.Event), "" for a hop
+	Detail        string                 `protobuf:"bytes,15,opt,name=detail,proto3" json:"detail,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TraceHop) Reset() {
+	*x = TraceHop{}
+	mi := &file_trace_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TraceHop) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TraceHop) ProtoMessage() {}
+
+func (x *TraceHop) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TraceHop.ProtoReflect.Descriptor instead.
+func (*TraceHop) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *TraceHop) GetSeq() uint64 {
+	if x != nil {
+		return x.Seq
+	}
+	return 0
+}
+
+func (x *TraceHop) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *TraceHop) GetPid() string {
+	if x != nil {
+		return x.Pid
+	}
+	return ""
+}
+
+func (x *TraceHop) GetServer() int64 {
+	if x != nil {
+		return x.Server
+	}
+	return 0
+}
+
+func (x *TraceHop) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+func (x *TraceHop) GetSessionId() int64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *TraceHop) GetCxid() int32 {
+	if x != nil {
+		return x.Cxid
+	}
+	return 0
+}
+
+func (x *TraceHop) GetZxid() int64 {
+	if x != nil {
+		return x.Zxid
+	}
+	return 0
+}
+
+func (x *TraceHop) GetEnqueued() int64 {
+	if x != nil {
+		return x.Enqueued
+	}
+	return 0
+}
+
+func (x *TraceHop) GetStarted() int64 {
+	if x != nil {
+		return x.Started
+	}
+	return 0
+}
+
+func (x *TraceHop) GetEnded() int64 {
+	if x != nil {
+		return x.Ended
+	}
+	return 0
+}
+
+func (x *TraceHop) GetPacket() string {
+	if x != nil {
+		return x.Packet
+	}
+	return ""
+}
+
+func (x *TraceHop) GetFrom() int64 {
+	if x != nil {
+		return x.From
+	}
+	return 0
+}
+
+func (x *TraceHop) GetEvent() string {
+	if x != nil {
+		return x.Event
+	}
+	return ""
+}
+
+func (x *TraceHop) GetDetail() string {
+	if x != nil {
+		return x.Detail
+	}
+	return ""
+}
+
+// TraceRequestDone is one completed request (trace.Done) on the wire.
+type TraceRequestDone struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Seq           uint64                 `protobuf:"varint,1,opt,name=seq,proto3" json:"seq,omitempty"`
+	SessionId     int64                  `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Cxid          int32                  `protobuf:"varint,3,opt,name=cxid,proto3" json:"cxid,omitempty"`
+	Zxid          int64                  `protobuf:"varint,4,opt,name=zxid,proto3" json:"zxid,omitempty"`
+	Read          int64                  `protobuf:"varint,5,opt,name=read,proto3" json:"read,omitempty"`
+	Replied       int64                  `protobuf:"varint,6,opt,name=replied,proto3" json:"replied,omitempty"`
+	Op            int32                  `protobuf:"varint,7,opt,name=op,proto3" json:"op,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TraceRequestDone) Reset() {
+	*x = TraceRequestDone{}
+	mi := &file_trace_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TraceRequestDone) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TraceRequestDone) ProtoMessage() {}
+
+func (x *TraceRequestDone) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TraceRequestDone.ProtoReflect.Descriptor instead.
+func (*TraceRequestDone) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *TraceRequestDone) GetSeq() uint64 {
+	if x != nil {
+		return x.Seq
+	}
+	return 0
+}
+
+func (x *TraceRequestDone) GetSessionId() int64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *TraceRequestDone) GetCxid() int32 {
+	if x != nil {
+		return x.Cxid
+	}
+	return 0
+}
+
+func (x *TraceRequestDone) GetZxid() int64 {
+	if x != nil {
+		return x.Zxid
+	}
+	return 0
+}
+
+func (x *TraceRequestDone) GetRead() int64 {
+	if x != nil {
+		return x.Read
+	}
+	return 0
+}
+
+func (x *TraceRequestDone) GetReplied() int64 {
+	if x != nil {
+		return x.Replied
+	}
+	return 0
+}
+
+func (x *TraceRequestDone) GetOp() int32 {
+	if x != nil {
+		return x.Op
+	}
+	return 0
+}
+
+// TraceAnswer answers TraceQuery: the server's hops or completed requests,
+// or why it has none to give (tracing off).
+type TraceAnswer struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Server        int64                  `protobuf:"varint,1,opt,name=server,proto3" json:"server,omitempty"`
+	Hops          []*TraceHop            `protobuf:"bytes,2,rep,name=hops,proto3" json:"hops,omitempty"`
+	Done          []*TraceRequestDone    `protobuf:"bytes,3,rep,name=done,proto3" json:"done,omitempty"`
+	Error         string                 `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	LastSeq       uint64                 `protobuf:"varint,5,opt,name=last_seq,json=lastSeq,proto3" json:"last_seq,omitempty"` // the newest completed request's seq (a slow query's cursor)
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TraceAnswer) Reset() {
+	*x = TraceAnswer{}
+	mi := &file_trace_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TraceAnswer) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TraceAnswer) ProtoMessage() {}
+
+func (x *TraceAnswer) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TraceAnswer.ProtoReflect.Descriptor instead.
+func (*TraceAnswer) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *TraceAnswer) GetServer() int64 {
+	if x != nil {
+		return x.Server
+	}
+	return 0
+}
+
+func (x *TraceAnswer) GetHops() []*TraceHop {
+	if x != nil {
+		return x.Hops
+	}
+	return nil
+}
+
+func (x *TraceAnswer) GetDone() []*TraceRequestDone {
+	if x != nil {
+		return x.Done
+	}
+	return nil
+}
+
+func (x *TraceAnswer) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
+func (x *TraceAnswer) GetLastSeq() uint64 {
+	if x != nil {
+		return x.LastSeq
+	}
+	return 0
+}
+
 var File_trace_proto protoreflect.FileDescriptor
 
 const file_trace_proto_rawDesc = "" +
@@ -111,7 +536,50 @@ const file_trace_proto_rawDesc = "" +
 	"\x04cxid\x18\x02 \x01(\x05R\x04cxid\x12\x12\n" +
 	"\x04zxid\x18\x03 \x01(\x03R\x04zxid\x12#\n" +
 	"\rorigin_server\x18\x04 \x01(\x03R\foriginServer\x12&\n" +
-	"\x0frecv_unix_nanos\x18\x05 \x01(\x03R\rrecvUnixNanosB&Z$github.com/corral-zk/corral/messagesb\x06proto3"
+	"\x0frecv_unix_nanos\x18\x05 \x01(\x03R\rrecvUnixNanos\"\xc5\x01\n" +
+	"\n" +
+	"TraceQuery\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\x03R\tsessionId\x12\x12\n" +
+	"\x04cxid\x18\x02 \x01(\x05R\x04cxid\x12\x19\n" +
+	"\bhas_cxid\x18\x03 \x01(\bR\ahasCxid\x12\x12\n" +
+	"\x04zxid\x18\x04 \x01(\x03R\x04zxid\x12\x12\n" +
+	"\x04slow\x18\x05 \x01(\bR\x04slow\x12$\n" +
+	"\x0eslower_than_ns\x18\x06 \x01(\x03R\fslowerThanNs\x12\x1b\n" +
+	"\tsince_seq\x18\a \x01(\x04R\bsinceSeq\"\xe1\x02\n" +
+	"\bTraceHop\x12\x10\n" +
+	"\x03seq\x18\x01 \x01(\x04R\x03seq\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x10\n" +
+	"\x03pid\x18\x03 \x01(\tR\x03pid\x12\x16\n" +
+	"\x06server\x18\x04 \x01(\x03R\x06server\x12\x18\n" +
+	"\amessage\x18\x05 \x01(\tR\amessage\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x06 \x01(\x03R\tsessionId\x12\x12\n" +
+	"\x04cxid\x18\a \x01(\x05R\x04cxid\x12\x12\n" +
+	"\x04zxid\x18\b \x01(\x03R\x04zxid\x12\x1a\n" +
+	"\benqueued\x18\t \x01(\x03R\benqueued\x12\x18\n" +
+	"\astarted\x18\n" +
+	" \x01(\x03R\astarted\x12\x14\n" +
+	"\x05ended\x18\v \x01(\x03R\x05ended\x12\x16\n" +
+	"\x06packet\x18\f \x01(\tR\x06packet\x12\x12\n" +
+	"\x04from\x18\r \x01(\x03R\x04from\x12\x14\n" +
+	"\x05event\x18\x0e \x01(\tR\x05event\x12\x16\n" +
+	"\x06detail\x18\x0f \x01(\tR\x06detail\"\xa9\x01\n" +
+	"\x10TraceRequestDone\x12\x10\n" +
+	"\x03seq\x18\x01 \x01(\x04R\x03seq\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x02 \x01(\x03R\tsessionId\x12\x12\n" +
+	"\x04cxid\x18\x03 \x01(\x05R\x04cxid\x12\x12\n" +
+	"\x04zxid\x18\x04 \x01(\x03R\x04zxid\x12\x12\n" +
+	"\x04read\x18\x05 \x01(\x03R\x04read\x12\x18\n" +
+	"\areplied\x18\x06 \x01(\x03R\areplied\x12\x0e\n" +
+	"\x02op\x18\a \x01(\x05R\x02op\"\xbc\x01\n" +
+	"\vTraceAnswer\x12\x16\n" +
+	"\x06server\x18\x01 \x01(\x03R\x06server\x12-\n" +
+	"\x04hops\x18\x02 \x03(\v2\x19.corral.messages.TraceHopR\x04hops\x125\n" +
+	"\x04done\x18\x03 \x03(\v2!.corral.messages.TraceRequestDoneR\x04done\x12\x14\n" +
+	"\x05error\x18\x04 \x01(\tR\x05error\x12\x19\n" +
+	"\blast_seq\x18\x05 \x01(\x04R\alastSeqB&Z$github.com/corral-zk/corral/messagesb\x06proto3"
 
 var (
 	file_trace_proto_rawDescOnce sync.Once
@@ -125,16 +593,22 @@ func file_trace_proto_rawDescGZIP() []byte {
 	return file_trace_proto_rawDescData
 }
 
-var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_trace_proto_goTypes = []any{
-	(*TraceContext)(nil), // 0: corral.messages.TraceContext
+	(*TraceContext)(nil),     // 0: corral.messages.TraceContext
+	(*TraceQuery)(nil),       // 1: corral.messages.TraceQuery
+	(*TraceHop)(nil),         // 2: corral.messages.TraceHop
+	(*TraceRequestDone)(nil), // 3: corral.messages.TraceRequestDone
+	(*TraceAnswer)(nil),      // 4: corral.messages.TraceAnswer
 }
 var file_trace_proto_depIdxs = []int32{
-	0, // [0:0] is the sub-list for method output_type
-	0, // [0:0] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	2, // 0: corral.messages.TraceAnswer.hops:type_name -> corral.messages.TraceHop
+	3, // 1: corral.messages.TraceAnswer.done:type_name -> corral.messages.TraceRequestDone
+	2, // [2:2] is the sub-list for method output_type
+	2, // [2:2] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for extension type_name
+	2, // [2:2] is the sub-list for extension extendee
+	0, // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_trace_proto_init() }
@@ -148,7 +622,7 @@ func file_trace_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trace_proto_rawDesc), len(file_trace_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

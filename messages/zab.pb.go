@@ -136,6 +136,14 @@ type ZabPacket struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Type  ZabType                `protobuf:"varint,1,opt,name=type,proto3,enum=corral.messages.ZabType" json:"type,omitempty"`
 	Zxid  int64                  `protobuf:"varint,2,opt,name=zxid,proto3" json:"zxid,omitempty"`
+	// session_id and cxid are the trace context of a packet about one
+	// client request (issue 7): an ACK or COMMIT names the request its txn
+	// came from, so that each server's hop of it is found by session and
+	// cxid as well as by zxid. PROPOSAL and INFORM carry it in their txn,
+	// REQUEST in its request; 0 on every other packet. Apache's
+	// QuorumPacket has no such fields; they cost a few bytes per packet.
+	SessionId int64 `protobuf:"varint,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Cxid      int32 `protobuf:"varint,4,opt,name=cxid,proto3" json:"cxid,omitempty"`
 	// Types that are valid to be assigned to Body:
 	//
 	//	*ZabPacket_Txn
@@ -191,6 +199,20 @@ func (x *ZabPacket) GetType() ZabType {
 func (x *ZabPacket) GetZxid() int64 {
 	if x != nil {
 		return x.Zxid
+	}
+	return 0
+}
+
+func (x *ZabPacket) GetSessionId() int64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *ZabPacket) GetCxid() int32 {
+	if x != nil {
+		return x.Cxid
 	}
 	return 0
 }
@@ -705,10 +727,13 @@ var File_zab_proto protoreflect.FileDescriptor
 
 const file_zab_proto_rawDesc = "" +
 	"\n" +
-	"\tzab.proto\x12\x0fcorral.messages\x1a\ttxn.proto\x1a\x0epipeline.proto\"\xb8\x04\n" +
+	"\tzab.proto\x12\x0fcorral.messages\x1a\ttxn.proto\x1a\x0epipeline.proto\"\xeb\x04\n" +
 	"\tZabPacket\x12,\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x18.corral.messages.ZabTypeR\x04type\x12\x12\n" +
-	"\x04zxid\x18\x02 \x01(\x03R\x04zxid\x12(\n" +
+	"\x04zxid\x18\x02 \x01(\x03R\x04zxid\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\x03R\tsessionId\x12\x12\n" +
+	"\x04cxid\x18\x04 \x01(\x05R\x04cxid\x12(\n" +
 	"\x03txn\x18\n" +
 	" \x01(\v2\x14.corral.messages.TxnH\x00R\x03txn\x12D\n" +
 	"\flearner_info\x18\v \x01(\v2\x1f.corral.messages.ZabLearnerInfoH\x00R\vlearnerInfo\x12A\n" +

@@ -148,6 +148,18 @@ func (c *apacheCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstSummary(prometheus.NewDesc(n, n, nil, nil),
 			uint64(s.Count()), float64(s.Sum()), s.Quantiles(qs...))
 	}
+	// Summary sets, as Apache's PrometheusLabelledSummary: one summary per
+	// member under the set's name, the member in the label "key".
+	for _, set := range summarySetNames {
+		qs := []float64{0.5}
+		if set.percentile {
+			qs = []float64{0.5, 0.9, 0.99}
+		}
+		desc := prometheus.NewDesc(set.name, set.name, []string{"key"}, nil)
+		r.SummarySet(set.name).each(func(key string, s *Summary) {
+			ch <- prometheus.MustNewConstSummary(desc, uint64(s.Count()), float64(s.Sum()), s.Quantiles(qs...), key)
+		})
+	}
 }
 
 type gaugeValue struct {
@@ -207,9 +219,10 @@ func gaugesFor(s *fourletter.Stats) []gaugeValue {
 			gaugeValue{"last_proposal_size", f(l.ProposalSizes.Last)},
 			gaugeValue{"max_proposal_size", f(l.ProposalSizes.Max)},
 			gaugeValue{"min_proposal_size", f(l.ProposalSizes.Min)})
-	case s.Mode == fourletter.StateFollower:
-		out = append(out, gaugeValue{"synced_observers", f(s.SyncedObservers)})
 	}
+	// A follower registers synced_observers too, but its value is null
+	// without an observer master (observerMasterPort), which Corral does
+	// not run: Apache then reports nothing, in mntr as in /metrics.
 	return out
 }
 

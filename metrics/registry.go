@@ -14,6 +14,7 @@ type Registry struct {
 	counters   map[string]*Counter
 	summaries  map[string]*Summary
 	percentile map[string]bool
+	sets       map[string]*SummarySet // sets.go
 }
 
 // Names of the metrics Corral feeds today.
@@ -27,7 +28,11 @@ const (
 
 // NewRegistry registers Apache 3.8's counters and summaries.
 func NewRegistry() *Registry {
-	r := &Registry{counters: map[string]*Counter{}, summaries: map[string]*Summary{}, percentile: map[string]bool{}}
+	r := &Registry{counters: map[string]*Counter{}, summaries: map[string]*Summary{}, percentile: map[string]bool{},
+		sets: map[string]*SummarySet{}}
+	for _, s := range summarySetNames {
+		r.sets[s.name] = newSummarySet(s.name, s.percentile)
+	}
 	for _, n := range fourletter.CounterNames {
 		r.counters[n] = &Counter{}
 	}
@@ -60,6 +65,15 @@ func (r *Registry) Summary(name string) *Summary {
 	return s
 }
 
+// SummarySet returns the summary set registered under name (see Counter).
+func (r *Registry) SummarySet(name string) *SummarySet {
+	s, ok := r.sets[name]
+	if !ok {
+		panic("metrics: no summary set " + name)
+	}
+	return s
+}
+
 // IsPercentile reports whether name is one of Apache's "advanced"
 // summaries, which export percentiles.
 func (r *Registry) IsPercentile(name string) bool { return r.percentile[name] }
@@ -80,6 +94,9 @@ func (r *Registry) Snapshot() fourletter.Metrics {
 	for n, s := range r.summaries {
 		m.Summaries[n] = s.Snapshot()
 	}
+	for _, s := range summarySetNames {
+		m.SummarySets = r.sets[s.name].snapshot(m.SummarySets)
+	}
 	return m
 }
 
@@ -91,6 +108,9 @@ func (r *Registry) Reset() {
 	}
 	for _, s := range r.summaries {
 		s.Reset()
+	}
+	for _, s := range r.sets {
+		s.reset()
 	}
 }
 

@@ -3,8 +3,13 @@ package supervision
 import "sync"
 
 // CrashHooks lets tests crash a named actor on purpose: the next message that
-// actor handles panics. They are inert unless a test arms them (the server
-// arms them only in-process or with --test-hooks).
+// actor handles panics. They are off in production: a server gets a
+// CrashHooks only from an in-process test (server.Options.Hooks) or when the
+// binary is started with --test-hooks, and a nil *CrashHooks never panics.
+// Even then nothing happens until a test arms a crash. The crash is a panic
+// in the actor's handler, so it goes through the actor's real supervision:
+// its trace shows the crash, the supervisor's decision and the restart
+// (tests/trace/crash_test.go).
 type CrashHooks struct {
 	mu    sync.Mutex
 	armed map[string]int

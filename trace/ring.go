@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // DefaultRingSize is how many hops a server keeps when corral.trace.ringSize
@@ -43,7 +44,27 @@ type Record struct {
 	// was put in the actor's mailbox, when the actor started handling it
 	// and when it was done. Enqueued is 0 when unknown.
 	Enqueued, Started, Ended int64
+	// Event is empty for a hop. For a supervision event caused by the
+	// request's message it is EventCrash (the actor panicked handling
+	// Message; Detail is the panic value), EventSupervisor (its supervisor
+	// decided; Detail is the directive) or EventRestart (the new instance
+	// started, Started..Ended, which includes a retry of the message by a
+	// supervision.Stage). Kind and PID are the crashed actor's.
+	Event, Detail string
+	// Packet is the Zab type of a quorum packet ("PROPOSAL", "ACK"), ""
+	// for any other message; From is the server a quorum packet came from
+	// over the transport, 0 when it was routed inside this server. Merge
+	// orders the hops of several servers by them (merge.go).
+	Packet string
+	From   int64
 }
+
+// Supervision events recorded in the ring (Record.Event).
+const (
+	EventCrash      = "crash"
+	EventSupervisor = "supervisor"
+	EventRestart    = "restart"
+)
 
 // Match reports whether r belongs to the request (session, cxid) or to the
 // txn zxid; a zero query field is not compared, and a query with no field
@@ -67,19 +88,42 @@ type Query struct {
 	Zxid    int64
 }
 
+// slot is padded to a whole number of cache lines: consecutive slots are
+// written at the same moment by different cores (a request's hops), and
+// without padding each write would steal its neighbour's line.
 type slot struct {
 	mu  sync.Mutex
 	rec Record
+	_   [(cacheLine - (unsafe.Sizeof(sync.Mutex{})+unsafe.Sizeof(Record{}))%cacheLine) % cacheLine]byte
 }
+
+// cacheLine is the cache line size of the CPUs Corral runs on (x86-64,
+// arm64 servers: 64 bytes).
+const cacheLine = 64
 
 // Ring is a bounded ring of records, safe for concurrent use. Once full,
 // each new record replaces the oldest one.
 type Ring struct {
-	slots   []slot
+	slots []slot
+	// next, written by every record, has a cache line of its own, away
+	// from enabled and sample, which every traced message reads.
+	_       [cacheLine]byte
 	next    atomic.Uint64
+	_       [cacheLine - 8]byte
 	enabled atomic.Bool
 	sample  atomic.Uint32
+	// reqs follows client requests from their read to their reply
+	// (requests.go).
+	reqs requests
+	// export, when set, also gets every record written (OTLP export,
+	// otlp_export.go); set once, before the ring is used.
+	export func(Record)
 }
+
+// SetExport makes every record written from now on also go to f, which
+// must not block (OTLPExporter.Add). Call it before the ring is used: it is
+// not synchronised with writers.
+func (r *Ring) SetExport(f func(Record)) { r.export = f }
 
 // NewRing returns an enabled ring of size slots (DefaultRingSize when
 // size <= 0) that samples every request.
@@ -88,6 +132,7 @@ func NewRing(size int) *Ring {
 		size = DefaultRingSize
 	}
 	r := &Ring{slots: make([]slot, size)}
+	r.reqs.init()
 	r.enabled.Store(true)
 	r.sample.Store(1)
 	return r
@@ -147,6 +192,12 @@ func (r *Ring) Write(rec Record) {
 		s.rec = rec
 	}
 	s.mu.Unlock()
+	if rec.Kind == KindConn && rec.Message == ReplyMessage && rec.Event == "" {
+		r.reqs.replied(&rec)
+	}
+	if r.export != nil {
+		r.export(rec)
+	}
 }
 
 // Written is how many records were ever written (the ring keeps the last

@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/corral-zk/corral/actors/dispatch"
 	"github.com/corral-zk/corral/actors/registry"
 	"github.com/corral-zk/corral/messages"
+	"github.com/corral-zk/corral/trace"
 	"github.com/corral-zk/corral/wire"
 )
 
@@ -35,6 +37,11 @@ type Deps struct {
 	Stats       *Counters       // server-wide packet counters
 	MaxOutbox   int
 	ServerState func() string
+	// Traces is the server's ring of actor hops (nil: tracing is off) and
+	// ServerID the id its hops carry; the reader records there the hop
+	// of reading each request (trace.go).
+	Traces   *trace.Ring
+	ServerID int64
 }
 
 // Counters are the server-wide packet counters shown by srvr/mntr.
@@ -99,7 +106,7 @@ func Props(nc net.Conn, deps *Deps) *actor.Props {
 	c.stats.LastZxid.Store(-1)
 	c.remote = nc.RemoteAddr().String()
 	c.established = time.Now()
-	return actor.PropsFromProducer(func() actor.Actor { return c })
+	return actor.PropsFromProducer(func() actor.Actor { return c }, dispatch.Props())
 }
 
 // ID is the connection id (also its watcher id).

@@ -125,7 +125,11 @@ func (c *Conn) timeReply(op wire.OpCode, cxid int32, started time.Duration, size
 	if cxid >= 0 {
 		c.stats.LastCxid.Store(cxid)
 	}
-	c.stats.LastOp.Store(fourletter.LastOp(op))
+	// Storing a string in an atomic.Value boxes it (one allocation), so
+	// store only when the op changes: a connection mostly repeats one op.
+	if lop := fourletter.LastOp(op); c.stats.LastOp.Load() != lop {
+		c.stats.LastOp.Store(lop)
+	}
 	c.stats.Latency.observe(lat.Milliseconds(), now)
 	if obs := c.deps.Stats.Observer; obs != nil {
 		obs.ObserveReply(op, lat, size)

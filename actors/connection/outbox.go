@@ -23,8 +23,9 @@ type outbox struct {
 	mu       sync.Mutex
 	frames   net.Buffers
 	spare    net.Buffers
-	queued   int // bytes in frames
-	inflight int // bytes handed to the socket and not yet written
+	wbufs    net.Buffers // the batch being written; the writer goroutine's own
+	queued   int         // bytes in frames
+	inflight int         // bytes handed to the socket and not yet written
 	closing  bool
 	overflow bool
 	signal   chan struct{}
@@ -117,8 +118,11 @@ func (o *outbox) run(nc net.Conn, writeTimeout time.Duration, onExit func(error)
 			if writeTimeout > 0 {
 				_ = nc.SetWriteDeadline(time.Now().Add(writeTimeout))
 			}
-			bufs := batch // WriteTo consumes its receiver
-			_, err = bufs.WriteTo(nc)
+			// WriteTo consumes its receiver; a field (not a local whose
+			// address escapes) saves an allocation per write.
+			o.wbufs = batch
+			_, err = o.wbufs.WriteTo(nc)
+			o.wbufs = nil
 		}
 		clear(batch) // drop references to written frames
 		o.mu.Lock()

@@ -81,6 +81,7 @@ func (c *Conn) read() error {
 		var hdr wire.RequestHeader
 		d := wire.NewDecoder(body[:8])
 		hdr.Decode(d)
+		readAt := c.traceClock()
 		// Per-connection backpressure first (a client that does not read
 		// its replies stops being read), then the global limit.
 		if !c.out.waitBelow(outboxHighWater, c.done) {
@@ -96,9 +97,13 @@ func (c *Conn) read() error {
 		if hdr.Type != wire.OpAuth { // answered at once, outside the reply order
 			c.inflight.push(hdr.Xid, hdr.Type, monotonic())
 		}
+		traced, sentAt := c.beginTrace(sid, hdr, readAt)
 		c.deps.System.Root.Send(spid, &messages.ClientRequest{
 			SessionId: sid, Cxid: hdr.Xid, Type: int32(hdr.Type), Payload: payload, ConnId: c.id,
 		})
+		if traced {
+			c.traceRead(sid, hdr.Xid, readAt, sentAt)
+		}
 		if hdr.Type == wire.OpCloseSession {
 			// Nothing a client sends after closeSession is read.
 			<-c.done

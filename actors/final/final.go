@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/corral-zk/corral/actors/dispatch"
 	"github.com/corral-zk/corral/actors/registry"
 	"github.com/corral-zk/corral/actors/zkdb"
 	"github.com/corral-zk/corral/core/datatree"
@@ -38,7 +39,9 @@ func New(db *zkdb.DB, reg *registry.Registry, hooks *supervision.CrashHooks, log
 func (s *Stage) SetSessions(pid *actor.PID) { s.sessions = pid }
 
 // Props returns the actor's props.
-func (s *Stage) Props() *actor.Props { return actor.PropsFromProducer(s.stage.Producer()) }
+func (s *Stage) Props() *actor.Props {
+	return actor.PropsFromProducer(s.stage.Producer(), dispatch.Props())
+}
 
 func (s *Stage) handle(ctx actor.Context, msg any) {
 	if d, ok := msg.(*messages.WriteDone); ok {

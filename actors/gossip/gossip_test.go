@@ -92,3 +92,50 @@ func TestBadBindAddressIsAnError(t *testing.T) {
 	_, err := Start(Config{Bind: "nonsense", Meta: &messages.MemberMeta{Sid: 1}})
 	require.Error(t, err)
 }
+
+// An observer started while its seeds are down joins them once they are up
+// (memberlist does not retry a join by itself), and a change made with
+// Update reaches the others without the caller waiting for it.
+func TestAnObserverStartedBeforeItsSeedsJoinsThemLater(t *testing.T) {
+	seed := freePort(t)
+	rec := &recorder{}
+	obs, err := Start(Config{Bind: freePort(t), Seeds: []string{seed}, Fast: true,
+		Meta: &messages.MemberMeta{Sid: 10, Role: "observer", State: "looking"}})
+	require.NoError(t, err)
+	defer obs.Stop()
+	require.Len(t, obs.Members(), 1, "alone while its seed is down")
+
+	srv, err := Start(Config{Bind: seed, Seeds: []string{seed}, Fast: true, Events: rec.add,
+		Meta: &messages.MemberMeta{Sid: 1, Role: "participant", State: "leading"}})
+	require.NoError(t, err)
+	defer srv.Stop()
+	require.Eventually(t, func() bool { return len(srv.Members()) == 2 && len(obs.Members()) == 2 },
+		20*time.Second, 50*time.Millisecond, "the observer joined its seed once it was up")
+	require.True(t, rec.has(messages.MemberEvent_JOIN, 10, "looking"))
+
+	require.NoError(t, obs.Update(&messages.MemberMeta{Sid: 10, Role: "observer", State: "observing", Leader: 1}))
+	require.Equal(t, "observing", obs.Meta().GetState())
+	require.Eventually(t, func() bool { return rec.has(messages.MemberEvent_UPDATE, 10, "observing") },
+		20*time.Second, 50*time.Millisecond, "the update spread")
+	nodes := srv.Nodes()
+	require.Len(t, nodes, 2)
+	require.Equal(t, int64(1), nodes[0].Meta.GetSid())
+	require.Equal(t, "sid-10", nodes[1].Name)
+	require.Equal(t, "alive", nodes[1].State)
+}
+
+func TestResolveIP(t *testing.T) {
+	for _, h := range []string{"", "127.0.0.1", "::1", "0.0.0.0"} {
+		got, err := resolveIP(h)
+		if err != nil || got != h {
+			t.Fatalf("resolveIP(%q) = %q, %v; want it unchanged", h, got, err)
+		}
+	}
+	got, err := resolveIP("localhost")
+	if err != nil || net.ParseIP(got) == nil || !net.ParseIP(got).IsLoopback() {
+		t.Fatalf("resolveIP(localhost) = %q, %v; want a loopback address", got, err)
+	}
+	if _, err := resolveIP("no-such-host.invalid"); err == nil {
+		t.Fatal("an unknown host must be an error")
+	}
+}

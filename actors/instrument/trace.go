@@ -1,35 +1,72 @@
 package instrument
 
 import (
-	"reflect"
-	"time"
+	"slices"
+	"sync"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/corral-zk/corral/messages"
 	"github.com/corral-zk/corral/trace"
 )
 
-// TraceHook records, in ring, one hop per message of a client request or
-// a txn that any actor of the tree handles (issue 7). It has two parts:
+// Tracer records, in a ring, one hop per message of a client request or a
+// txn that any actor of the tree handles, and the supervision events those
+// messages cause (issue 7). It is installed once, as a Hook of the tree,
+// and works entirely in the mailbox, which every actor has:
 //
-//   - a mailbox wrapper that, when a message carrying trace ids (see IDs) is
-//     posted and its request is sampled, notes the enqueue time and the ids
-//     in a stamp around the message; it runs on the sender's goroutine,
-//     whoever sends (an actor, a socket reader, the remote transport);
-//   - a receiver middleware that takes the stamp off, so the actor sees
-//     its message unchanged, and times the handling.
+//   - on the sender's goroutine (an actor, a socket reader, the remote
+//     transport), PostUserMessage stamps a message that carries trace ids
+//     (see IDs) and whose request is sampled with its enqueue time;
+//   - on the actor's goroutine, the mailbox's invoker (protoactor's actor
+//     context, wrapped) unwraps the stamp, so the actor sees its message
+//     unchanged, and times the handling;
+//   - when the handler panics, protoactor's mailbox hands the stamp to
+//     EscalateFailure: the hop and a crash record are written there, and
+//     the Restart that the supervisor sends back is timed as the restart
+//     record. The supervisor's decision itself is published on the actor
+//     system's event stream, which Watch follows.
 //
-// A message that is not traced, or not sampled, or posted while the ring
-// is off, is passed on untouched: the cost is one type switch.
-func TraceHook(ring *trace.Ring, server int64) Hook {
-	return Hook{
-		Mailbox: func(_ string, next actor.Mailbox) actor.Mailbox {
-			return &stampingMailbox{Mailbox: next, ring: ring}
-		},
-		Options: func(kind string) []actor.PropsOption {
-			return []actor.PropsOption{actor.WithReceiverMiddleware(hopRecorder(ring, kind, server))}
-		},
-	}
+// Working in the mailbox rather than in a receiver middleware matters for
+// cost: protoactor wraps every message of an actor that has a receiver
+// middleware in a new envelope, traced or not; here a message that is not
+// traced, or not sampled, or posted while the ring is off, costs one type
+// switch on each side.
+type Tracer struct {
+	ring   *trace.Ring
+	server int64
+
+	// crashes are the traced crashes whose supervisor has not decided yet,
+	// by PID: the decision arrives on another goroutine (the parent's) and
+	// names only the child. Crashes are rare; the map is bounded anyway.
+	mu      sync.Mutex
+	crashes map[string]*crash
+}
+
+// crash is a traced message that made an actor panic.
+type crash struct {
+	kind, pid, message string
+	ids                []HopIDs
+}
+
+// maxPendingCrashes bounds Tracer.crashes (a crash whose decision never
+// comes is forgotten once this many are pending).
+const maxPendingCrashes = 1024
+
+// NewTracer returns a tracer writing into ring as server (myid, 0 for a
+// standalone server).
+func NewTracer(ring *trace.Ring, server int64) *Tracer {
+	return &Tracer{ring: ring, server: server, crashes: map[string]*crash{}}
+}
+
+// TraceHook is NewTracer(ring, server).Hook(): a tracer without supervisor
+// decisions (those need Watch) and without export.
+func TraceHook(ring *trace.Ring, server int64) Hook { return NewTracer(ring, server).Hook() }
+
+// Hook returns the instrument to add to the server's Tree.
+func (t *Tracer) Hook() Hook {
+	return Hook{Mailbox: func(kind string, next actor.Mailbox) actor.Mailbox {
+		return &tracingMailbox{Mailbox: next, t: t, kind: kind}
+	}}
 }
 
 // HopIDs are the ids of one request or txn a message belongs to.
@@ -41,8 +78,8 @@ type HopIDs struct {
 
 // stamp is a traced message in a mailbox: the message as posted (an
 // envelope when it has a sender or headers), its ids and enqueue time.
-// inline holds the ids of a message of one request, so that stamping
-// costs one allocation.
+// inline holds the ids of a message of one request, so that a stamp from
+// the pool needs no allocation at all.
 type stamp struct {
 	msg      any
 	ids      []HopIDs
@@ -50,23 +87,219 @@ type stamp struct {
 	enqueued int64
 }
 
-type stampingMailbox struct {
+// tracingMailbox is the mailbox of one actor (it lives as long as the
+// actor, across restarts).
+type tracingMailbox struct {
 	actor.Mailbox
-	ring *trace.Ring
+	t    *Tracer
+	kind string
 }
 
-func (m *stampingMailbox) PostUserMessage(msg any) {
-	if m.ring.Enabled() {
+func (m *tracingMailbox) PostUserMessage(msg any) {
+	if m.t.ring.Enabled() {
 		if inner := actor.UnwrapEnvelopeMessage(msg); carriesIDs(inner) {
-			st := &stamp{msg: msg}
-			st.ids = sampled(m.ring, appendIDs(st.inline[:0], inner))
-			if len(st.ids) > 0 {
-				st.enqueued = time.Now().UnixNano()
+			// The ids are gathered and sampled on the stack: a message
+			// that is not sampled costs no allocation.
+			var buf [1]HopIDs
+			if ids := sampled(m.t.ring, appendIDs(buf[:0], inner)); len(ids) > 0 {
+				st := stampPool.Get().(*stamp)
+				st.msg = msg
+				if len(ids) == 1 {
+					st.inline[0] = ids[0]
+					st.ids = st.inline[:1]
+				} else {
+					st.ids = slices.Clone(ids)
+				}
+				st.enqueued = now()
 				msg = st
 			}
 		}
 	}
 	m.Mailbox.PostUserMessage(msg)
+}
+
+// stampPool recycles stamps: one is taken per traced message and given
+// back once the hop is written, which spares the collector a short-lived
+// object per message.
+var stampPool = sync.Pool{New: func() any { return new(stamp) }}
+
+// RegisterHandlers puts the tracing invoker between the mailbox and the
+// actor context.
+func (m *tracingMailbox) RegisterHandlers(invoker actor.MessageInvoker, dispatcher actor.Dispatcher) {
+	m.Mailbox.RegisterHandlers(&tracingInvoker{next: invoker, t: m.t, kind: m.kind}, dispatcher)
+}
+
+// tracingInvoker is the actor context as the mailbox sees it. Its fields
+// are used only on the actor's goroutine (protoactor runs a mailbox on one
+// goroutine at a time, including its EscalateFailure).
+type tracingInvoker struct {
+	next actor.MessageInvoker
+	t    *Tracer
+	kind string
+	pid  string
+
+	// cur is the traced message being handled and curStart when its
+	// handling started, for the crash path.
+	cur      *stamp
+	curStart int64
+	// lastEnd is when the last traced hop ended, 0 when any other message
+	// was handled since: a traced message that was already waiting then
+	// started right away, and needs no clock read of its own.
+	lastEnd int64
+	// crashed is the traced crash this actor awaits a restart for;
+	// restarting is set while that restart runs.
+	crashed    *crash
+	restarting *crash
+	restartAt  int64
+}
+
+func (i *tracingInvoker) InvokeUserMessage(msg any) {
+	st, ok := msg.(*stamp)
+	if !ok {
+		i.lastEnd = 0
+		i.next.InvokeUserMessage(msg)
+		return
+	}
+	started := i.lastEnd
+	if started == 0 || started < st.enqueued {
+		started = now()
+	}
+	i.cur, i.curStart = st, started
+	i.next.InvokeUserMessage(st.msg)
+	ended := max(now(), started)
+	i.cur, i.lastEnd = nil, ended
+	i.writeHop(st, started, ended)
+	*st = stamp{}
+	stampPool.Put(st)
+}
+
+func (i *tracingInvoker) InvokeSystemMessage(msg any) {
+	i.lastEnd = 0
+	if _, ok := msg.(*actor.Restart); !ok || i.crashed == nil {
+		i.next.InvokeSystemMessage(msg)
+		return
+	}
+	// The restart of an actor that crashed on a traced message: its
+	// handling stops the old instance, starts the new one and (for a
+	// supervision.Stage) retries the message, all of it timed here. (An
+	// actor with children restarts only once they have stopped, after
+	// this record; Corral's pipeline stages have none.)
+	c := i.crashed
+	i.crashed, i.restarting, i.restartAt = nil, c, now()
+	i.next.InvokeSystemMessage(msg)
+	i.restarting = nil
+	i.t.writeEvent(c, trace.EventRestart, "actor restarted", i.restartAt, max(now(), i.restartAt))
+}
+
+// EscalateFailure is called by the mailbox when the actor panicked; message
+// is what the mailbox popped, so a stamp when the handled message was
+// traced. The actor context gets the message unwrapped.
+func (i *tracingInvoker) EscalateFailure(reason any, message any) {
+	at := now()
+	var c *crash
+	switch {
+	case i.cur != nil && message == any(i.cur):
+		st := i.cur
+		i.cur = nil
+		i.writeHop(st, i.curStart, max(at, i.curStart))
+		c = &crash{kind: i.kind, pid: i.self(), message: typeName(actor.UnwrapEnvelopeMessage(st.msg)), ids: slices.Clone(st.ids)}
+		message = st.msg
+	case i.restarting != nil:
+		// The restarted instance crashed again (a Stage retrying the
+		// message): the restart ends here, and the new crash belongs to
+		// the same request.
+		c = i.restarting
+		i.restarting = nil
+		i.t.writeEvent(c, trace.EventRestart, "actor restarted", i.restartAt, max(at, i.restartAt))
+	}
+	i.lastEnd = 0
+	if c != nil {
+		i.t.writeEvent(c, trace.EventCrash, panicText(reason), at, at)
+		i.crashed = c
+		i.t.noteCrash(c)
+	}
+	i.next.EscalateFailure(reason, message)
+}
+
+// self is the actor's PID id, read once (protoactor's actor context is the
+// invoker, and its PID is set before any message is delivered).
+func (i *tracingInvoker) self() string {
+	if i.pid == "" {
+		if s, ok := i.next.(interface{ Self() *actor.PID }); ok {
+			if p := s.Self(); p != nil {
+				i.pid = p.Id
+			}
+		}
+	}
+	return i.pid
+}
+
+// writeHop writes one record per request of the stamped message.
+func (i *tracingInvoker) writeHop(st *stamp, started, ended int64) {
+	inner := actor.UnwrapEnvelopeMessage(st.msg)
+	rec := trace.Record{
+		Kind: i.kind, PID: i.self(), Server: i.t.server, Message: typeName(inner),
+		Enqueued: st.enqueued, Started: started, Ended: ended,
+	}
+	rec.Packet, rec.From = packetOf(inner)
+	rec.Packet, rec.From = packetOf(actor.UnwrapEnvelopeMessage(st.msg))
+	for _, id := range st.ids {
+		rec.Session, rec.Cxid, rec.Zxid = id.Session, id.Cxid, id.Zxid
+		i.t.write(rec)
+	}
+}
+
+func (t *Tracer) write(rec trace.Record) { t.ring.Write(rec) }
+
+// writeEvent writes a supervision event for every request of c.
+func (t *Tracer) writeEvent(c *crash, event, detail string, started, ended int64) {
+	rec := trace.Record{
+		Kind: c.kind, PID: c.pid, Server: t.server, Message: c.message,
+		Started: started, Ended: ended, Event: event, Detail: detail,
+	}
+	for _, id := range c.ids {
+		rec.Session, rec.Cxid, rec.Zxid = id.Session, id.Cxid, id.Zxid
+		t.write(rec)
+	}
+}
+
+func (t *Tracer) noteCrash(c *crash) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.crashes) < maxPendingCrashes {
+		t.crashes[c.pid] = c
+	}
+}
+
+// Supervised records the supervisor's decision on the child's last traced
+// crash, if it has one pending. Watch calls it for every SupervisorEvent.
+func (t *Tracer) Supervised(ev *actor.SupervisorEvent) {
+	if ev == nil || ev.Child == nil {
+		return
+	}
+	t.mu.Lock()
+	c, ok := t.crashes[ev.Child.Id]
+	delete(t.crashes, ev.Child.Id)
+	t.mu.Unlock()
+	if ok {
+		at := now()
+		t.writeEvent(c, trace.EventSupervisor, directiveText(ev.Directive), at, at)
+	}
+}
+
+// directiveText names a supervisor's directive as the trace shows it.
+func directiveText(d actor.Directive) string {
+	switch d {
+	case actor.RestartDirective:
+		return "restart"
+	case actor.StopDirective:
+		return "stop"
+	case actor.ResumeDirective:
+		return "resume"
+	case actor.EscalateDirective:
+		return "escalate"
+	}
+	return d.String()
 }
 
 // sampled keeps the ids of the sampled requests, in place.
@@ -80,53 +313,13 @@ func sampled(ring *trace.Ring, ids []HopIDs) []HopIDs {
 	return kept
 }
 
-// hopRecorder is the receiver middleware of actors of kind.
-func hopRecorder(ring *trace.Ring, kind string, server int64) actor.ReceiverMiddleware {
-	return func(next actor.ReceiverFunc) actor.ReceiverFunc {
-		return func(ctx actor.ReceiverContext, env *actor.MessageEnvelope) {
-			st, ok := env.Message.(*stamp)
-			if !ok {
-				next(ctx, env)
-				return
-			}
-			// env is the envelope protoactor made for the stamp: reuse it
-			// for the message unless the message came in its own (with a
-			// sender or headers).
-			inner := env
-			if e, ok := st.msg.(*actor.MessageEnvelope); ok {
-				inner = e
-			} else {
-				env.Message = st.msg
-			}
-			started := time.Now().UnixNano()
-			// Deferred so that a handler that panics (and is restarted by
-			// its supervisor) still leaves its hop in the trace.
-			defer func() {
-				ended := time.Now().UnixNano()
-				pid := ""
-				if self := ctx.Self(); self != nil {
-					pid = self.Id
-				}
-				name := reflect.TypeOf(inner.Message).String()
-				for _, id := range st.ids {
-					ring.Write(trace.Record{
-						Kind: kind, PID: pid, Server: server, Message: name,
-						Session: id.Session, Cxid: id.Cxid, Zxid: id.Zxid,
-						Enqueued: st.enqueued, Started: started, Ended: ended,
-					})
-				}
-			}()
-			next(ctx, inner)
-		}
-	}
-}
-
 // carriesIDs is the cheap first test of the mailbox: whether msg is of a
 // type that may carry trace ids (see appendIDs).
 func carriesIDs(msg any) bool {
 	switch msg.(type) {
 	case *messages.ClientRequest, *messages.Txn, *messages.Proposal, *messages.ProposalBatch,
-		*messages.Reply, *messages.WriteDone, *messages.WatchEvent, *messages.QuorumPacket, *messages.ZabPacket:
+		*messages.Reply, *messages.WriteDone, *messages.WatchEvent, *messages.QuorumPacket, *messages.ZabPacket,
+		*messages.OwnedRequest:
 		return true
 	}
 	return false
@@ -142,6 +335,10 @@ func appendIDs(dst []HopIDs, msg any) []HopIDs {
 	switch m := msg.(type) {
 	case *messages.ClientRequest:
 		return append(dst, HopIDs{Session: m.SessionId, Cxid: m.Cxid})
+	case *messages.OwnedRequest: // a write on its way from the leader to prep
+		if r := m.GetRequest(); r != nil {
+			return append(dst, HopIDs{Session: r.SessionId, Cxid: r.Cxid})
+		}
 	case *messages.Txn:
 		return appendTxn(dst, m)
 	case *messages.Proposal:
@@ -182,7 +379,8 @@ func appendReply(dst []HopIDs, r *messages.Reply) []HopIDs {
 }
 
 // appendZab: a PROPOSAL or INFORM carries its txn, a REQUEST its client
-// request, every other packet about a txn (ACK, COMMIT) only its zxid.
+// request, an ACK or COMMIT its zxid and, as trace context, the request
+// its txn came from (ZabPacket.session_id, cxid).
 func appendZab(dst []HopIDs, p *messages.ZabPacket) []HopIDs {
 	if p == nil {
 		return dst
@@ -196,8 +394,16 @@ func appendZab(dst []HopIDs, p *messages.ZabPacket) []HopIDs {
 	switch p.Type {
 	case messages.ZabType_ZAB_ACK, messages.ZabType_ZAB_COMMIT:
 		if p.Zxid != 0 {
-			return append(dst, HopIDs{Zxid: p.Zxid})
+			return append(dst, HopIDs{Session: p.SessionId, Cxid: p.Cxid, Zxid: p.Zxid})
 		}
 	}
 	return dst
+}
+
+// pendingCount is how many crashes await their supervisor's decision
+// (tests).
+func (t *Tracer) pendingCount() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.crashes)
 }

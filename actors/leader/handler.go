@@ -3,6 +3,7 @@ package leader
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -19,9 +20,9 @@ const snapshotWait = 30 * time.Second
 
 // handlerProps returns the props of the learner handler owning the link
 // to learner sid.
-func handlerProps(h *zabhost.Host, sid int64, link uint64, learner *actor.PID) *actor.Props {
+func handlerProps(h *zabhost.Host, sid int64, link uint64, learner *actor.PID, stats *zabhost.LinkStats) *actor.Props {
 	return actor.PropsFromProducer(func() actor.Actor {
-		return &handler{h: h, sid: sid, learner: learner, link: zabhost.Link{ID: link, Self: h.ID}}
+		return &handler{h: h, sid: sid, learner: learner, link: zabhost.Link{ID: link, Self: h.ID}, stats: stats}
 	})
 }
 
@@ -42,6 +43,7 @@ type handler struct {
 	sid     int64
 	learner *actor.PID
 	link    zabhost.Link
+	stats   *zabhost.LinkStats // for operators (status.go)
 }
 
 func (l *handler) Receive(ctx actor.Context) {
@@ -54,8 +56,11 @@ func (l *handler) Receive(ctx actor.Context) {
 			l.h.Logger.Info("learner link lost", "learner", l.sid)
 			ctx.Stop(ctx.Self())
 		}
+	case *messages.LogReadRequest:
+		l.readLog(ctx, m)
 	case *messages.QuorumPacket:
 		if m.Link == 0 {
+			l.countSent(m.Packet)
 			l.send(ctx, m.Packet, m.AppliedBarrier)
 			return
 		}
@@ -69,6 +74,7 @@ func (l *handler) Receive(ctx actor.Context) {
 			ctx.Stop(ctx.Self())
 			return
 		}
+		l.countReceived(m.Packet)
 		l.h.Logger.Debug("zab <-", "learner", l.sid, "seq", m.Seq, "type", m.Packet.GetType().String(), "zxid", hex(m.Packet.GetZxid()))
 		ctx.Send(ctx.Parent(), m)
 	}
@@ -133,4 +139,18 @@ func (l *handler) sendSnapshot(ctx actor.Context, p *messages.ZabPacket, barrier
 			return nil
 		}
 	}
+}
+
+// readLog reads the leader's txn log for its learner's DIFF and gives the
+// leader actor what it read (zab.Ready.LogReads): from the last txn at or
+// before m.From to the end of the log, refused when it weighs more than a
+// snapshot (quorumlog.DiffLog). Only this learner's link waits meanwhile:
+// nothing is forwarded to a learner before its sync is planned.
+func (l *handler) readLog(ctx actor.Context, m *messages.LogReadRequest) {
+	res := &messages.LogReadResult{Learner: m.Learner, Gen: m.Gen}
+	if l.h.DiffLog != nil {
+		txns, ok, err := l.h.DiffLog.TxnRange(m.From, math.MaxInt64)
+		res.Txns, res.Ok = txns, ok && err == nil
+	}
+	ctx.Send(ctx.Parent(), res)
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/corral-zk/corral/actors/zabhost"
 	"github.com/corral-zk/corral/core/zab"
@@ -41,6 +42,7 @@ func Props(h *zabhost.Host, st *messages.LogState) *actor.Props {
 type handlerRef struct {
 	pid  *actor.PID
 	link uint64
+	info linkInfo // for operators (status.go)
 }
 
 type leaderActor struct {
@@ -62,6 +64,8 @@ type leaderActor struct {
 	ready       bool
 	readyAt     int64 // the tree must apply this before ready
 	queued      []queuedRequest
+
+	status statusState // what operators see (status.go)
 }
 
 // queuedRequest is a learner's request that arrived before the leader was
@@ -76,6 +80,7 @@ func (a *leaderActor) Receive(ctx actor.Context) {
 	case *actor.Started:
 		a.start(ctx)
 	case *actor.Stopping:
+		a.withdrawStatus()
 		if a.stop != nil {
 			a.stop()
 		}
@@ -123,7 +128,10 @@ func (a *leaderActor) Receive(ctx actor.Context) {
 		ctx.Send(a.h.Prep, m)
 	case *messages.RoleEnded:
 		a.end(ctx, m.Reason)
+	case *messages.LogReadResult:
+		a.step(ctx, zab.LogRead{Learner: m.Learner, Gen: m.Gen, Txns: m.Txns, OK: m.Ok})
 	}
+	a.publishStatus()
 }
 
 func (a *leaderActor) start(ctx actor.Context) {
@@ -135,7 +143,7 @@ func (a *leaderActor) start(ctx actor.Context) {
 		if err == nil {
 			cfg := zab.LeaderConfig{ID: h.ID, Quorum: h.Quorum, AcceptedEpoch: acc, CurrentEpoch: cur,
 				LastLoggedZxid: st.LastLogged, InitLimit: h.InitLimit, SyncLimit: h.SyncLimit,
-				CommittedLogSize: zab.DefaultCommittedLogSize}
+				CommittedLogSize: zab.DefaultCommittedLogSize, LogReads: h.DiffLog != nil, InitialCounter: h.InitialCounter}
 			if n := len(st.Recent); n > 0 && st.Recent[n-1].GetZxid() == st.LastLogged {
 				cfg.Recent = st.Recent
 			}
@@ -149,6 +157,7 @@ func (a *leaderActor) start(ctx actor.Context) {
 		a.end(ctx, fmt.Sprintf("cannot start leading: %v", err))
 		return
 	}
+	a.status.since = time.Now()
 	h.SetSessions(st.Sessions)
 	ctx.Send(h.Sessions, &messages.SessionsReset{Sessions: st.Sessions})
 	h.Logger.Info("leading", "last_logged", hex(st.LastLogged), "accepted_epoch", acc,
@@ -173,13 +182,14 @@ func (a *leaderActor) linkOpen(ctx actor.Context, m *messages.LinkOpen) {
 		delete(a.handlers, m.Sid)
 		ctx.Stop(old.pid)
 	}
-	props := handlerProps(a.h, m.Sid, m.Link, learner)
+	info := linkInfo{stats: zabhost.NewLinkStats(), since: time.Now()}
+	props := handlerProps(a.h, m.Sid, m.Link, learner, info.stats)
 	pid, err := ctx.SpawnNamed(props, fmt.Sprintf("lh-%d-%x", m.Sid, m.Link))
 	if err != nil {
 		a.h.Logger.Warn("cannot start a learner handler", "learner", m.Sid, "err", err)
 		return
 	}
-	a.handlers[m.Sid] = &handlerRef{pid: pid, link: m.Link}
+	a.handlers[m.Sid] = &handlerRef{pid: pid, link: m.Link, info: info}
 	a.h.Logger.Info("learner connected", "learner", m.Sid, "link", fmt.Sprintf("%x", m.Link))
 }
 
@@ -193,6 +203,9 @@ func (a *leaderActor) propose(ctx actor.Context, m *messages.Proposal) {
 			a.end(ctx, fmt.Sprintf("cannot propose %s: %v", hex(m.Txn.GetZxid()), err))
 			return
 		}
+	} else {
+		a.h.ObserveProposal(int64(proto.Size(m.Txn)))
+		a.h.Count("proposal_count", 1)
 	}
 	a.carry(ctx)
 }
@@ -249,8 +262,14 @@ func (a *leaderActor) carry(ctx actor.Context) {
 		}
 		a.carrier.LogEntries(ctx, rd.Entries)
 		a.carrier.Apply(ctx, rd.Apply)
+		countCommits(a.h, rd.Apply)
+		var queuedAt time.Time // one clock read per Ready (status.go)
 		for _, msg := range rd.Messages {
 			if ref := a.handlers[msg.To]; ref != nil {
+				if queuedAt.IsZero() {
+					queuedAt = time.Now()
+				}
+				ref.info.stats.Queue(queuedAt)
 				ctx.Send(ref.pid, &messages.QuorumPacket{Packet: msg.Packet, AppliedBarrier: a.h.AppliedSent()})
 			}
 		}
@@ -263,6 +282,15 @@ func (a *leaderActor) carry(ctx actor.Context) {
 		}
 		for _, c := range rd.SessionChecks {
 			ctx.Request(a.h.Sessions, &messages.SessionCheck{Learner: c.Learner, SessionId: c.SessionID, Timeout: c.Timeout})
+		}
+		for _, r := range rd.LogReads {
+			// The learner's handler reads the files, on its own
+			// goroutine: this actor goes on committing meanwhile.
+			if ref := a.handlers[r.Learner]; ref != nil {
+				ctx.Send(ref.pid, &messages.LogReadRequest{Learner: r.Learner, Gen: r.Gen, From: r.From})
+			} else {
+				ctx.Send(ctx.Self(), &messages.LogReadResult{Learner: r.Learner, Gen: r.Gen})
+			}
 		}
 		for _, d := range rd.Disconnect {
 			if ref := a.handlers[d.ID]; ref != nil {
@@ -298,7 +326,11 @@ func (a *leaderActor) checkReady(ctx actor.Context) {
 		return
 	}
 	a.resetting = true
-	ctx.Send(a.h.Prep, &messages.Rollback{LastDurableZxid: zab.MakeZxid(a.core.Epoch(), 0)})
+	// The tree holds the whole committed history now, and the host's
+	// sessions are its sessions: prep refuses writes of any other (a
+	// session closed in an earlier epoch), before it numbers the epoch.
+	ctx.Send(a.h.Prep, &messages.SessionsReset{Sessions: a.h.CommittedSessions()})
+	ctx.Send(a.h.Prep, &messages.Rollback{LastDurableZxid: zab.MakeZxid(a.core.Epoch(), a.h.InitialCounter)})
 }
 
 // resynced: the prep stage numbers from the new epoch; the leader serves.

@@ -111,6 +111,9 @@ func (a *learnerActor) Receive(ctx actor.Context) {
 	case *messages.RoleEnded:
 		a.end(ctx, m.Reason)
 	}
+	if a.core != nil { // for operators (zabstate)
+		a.h.SetZabState(zabhost.LearnerZabState(a.core.Phase()))
+	}
 }
 
 // connect sends LinkOpen to the leader actor until a handler accepts.
@@ -194,6 +197,10 @@ func (a *learnerActor) packet(ctx actor.Context, m *messages.QuorumPacket) {
 		return
 	}
 	switch p.GetType() {
+	case messages.ZabType_ZAB_PROPOSAL: // Apache's Follower counts them
+		a.h.Count("learner_proposal_received_count", 1)
+	case messages.ZabType_ZAB_COMMIT, messages.ZabType_ZAB_INFORM:
+		a.h.Count("learner_commit_received_count", 1)
 	case messages.ZabType_ZAB_DIFF:
 		a.h.Logger.Info("Getting a diff from the leader", "zxid", hex(p.GetZxid()))
 	case messages.ZabType_ZAB_TRUNC:

@@ -74,6 +74,7 @@ func (e *electionActor) Receive(ctx actor.Context) {
 			"last_zxid", hex(m.LastZxid), "current_epoch", m.CurrentEpoch)
 	case *messages.ElectionNotification:
 		e.h.Hooks.Check("election")
+		learnSender(e.h, m.Sid, ctx.Sender())
 		e.core.Step(election.FromProto(m))
 	case *messages.Tick:
 		e.core.Tick()
@@ -111,8 +112,24 @@ func (e *electionActor) flush(ctx actor.Context) {
 	e.core.Advance()
 }
 
+// send sends with this actor as the sender, so that a server that does
+// not have this one in its configuration (an observer that joined by
+// itself) can answer: the sender's address travels with the message.
 func (e *electionActor) send(ctx actor.Context, sid int64, n *messages.ElectionNotification) {
 	if pid, ok := e.h.PID(sid, zabhost.ElectionName); ok {
-		ctx.Send(pid, n)
+		ctx.Request(pid, n)
+	}
+}
+
+// learnSender records where server sid is when its zoo.cfg line is not in
+// ours: an observer that joined by itself is answered at the address its
+// notification came from. Configured servers are never moved
+// (transport.Learn).
+func learnSender(h *zabhost.Host, sid int64, sender *actor.PID) {
+	if sender == nil || h.Transport == nil {
+		return
+	}
+	if h.Transport.Learn(sid, sender.Address) {
+		h.Logger.Info("learned the address of a server that is not in zoo.cfg", "server_id", sid, "addr", sender.Address, "from", "election")
 	}
 }

@@ -52,56 +52,62 @@ func startElectionNodes(t *testing.T, n int) []*electionNode {
 	require.NoError(t, err)
 	nodes := make([]*electionNode, n)
 	for i := range nodes {
-		id := int64(i + 1)
 		peers := map[int64]string{}
 		for j, a := range addrs {
 			if j != i {
 				peers[int64(j+1)] = a
 			}
 		}
-		sys := quietSystem()
-		tr, err := transport.Start(sys, transport.Config{Self: id, Bind: addrs[i], Peers: peers})
-		require.NoError(t, err)
-		h := &zabhost.Host{Config: zabhost.Config{ID: id, Quorum: q}, System: sys, Transport: tr,
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-		node := &electionNode{system: sys, transport: tr, decisions: make(chan *messages.ElectionDecision, 10)}
-		started := make(chan struct{})
-		_, err = sys.Root.SpawnNamed(actor.PropsFromFunc(func(c actor.Context) {
-			if _, ok := c.Message().(*actor.Started); !ok {
-				return
-			}
-			pid, serr := c.SpawnNamed(actor.PropsFromFunc(func(c actor.Context) {
-				switch m := c.Message().(type) {
-				case *actor.Started:
-					ea, eerr := newElection(h)
-					if eerr != nil {
-						panic(eerr)
-					}
-					pid, serr := c.SpawnNamed(ea.props(), "election")
-					if serr != nil {
-						panic(serr)
-					}
-					node.election = pid
-					close(started)
-				case *messages.ElectionDecision:
-					node.decisions <- m
-				}
-			}), "peer")
-			if serr != nil {
-				panic(serr)
-			}
-			node.peer = pid
-		}), "server")
-		require.NoError(t, err)
-		<-started
-		require.Equal(t, zabhost.ElectionName, node.election.Id, "the participant has the name the others address")
-		nodes[i] = node
-		t.Cleanup(func() {
-			tr.Close()
-			sys.Shutdown()
-		})
+		nodes[i] = startElectionNode(t, int64(i+1), q, addrs[i], peers)
 	}
 	return nodes
+}
+
+// startElectionNode starts server id's quorum port on addr, knowing peers,
+// with its participant under "server/peer/election".
+func startElectionNode(t *testing.T, id int64, q quorum.Verifier, addr string, peers map[int64]string) *electionNode {
+	t.Helper()
+	sys := quietSystem()
+	tr, err := transport.Start(sys, transport.Config{Self: id, Bind: addr, Peers: peers})
+	require.NoError(t, err)
+	h := &zabhost.Host{Config: zabhost.Config{ID: id, Quorum: q}, System: sys, Transport: tr,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	node := &electionNode{system: sys, transport: tr, decisions: make(chan *messages.ElectionDecision, 10)}
+	started := make(chan struct{})
+	_, err = sys.Root.SpawnNamed(actor.PropsFromFunc(func(c actor.Context) {
+		if _, ok := c.Message().(*actor.Started); !ok {
+			return
+		}
+		pid, serr := c.SpawnNamed(actor.PropsFromFunc(func(c actor.Context) {
+			switch m := c.Message().(type) {
+			case *actor.Started:
+				ea, eerr := newElection(h)
+				if eerr != nil {
+					panic(eerr)
+				}
+				pid, serr := c.SpawnNamed(ea.props(), "election")
+				if serr != nil {
+					panic(serr)
+				}
+				node.election = pid
+				close(started)
+			case *messages.ElectionDecision:
+				node.decisions <- m
+			}
+		}), "peer")
+		if serr != nil {
+			panic(serr)
+		}
+		node.peer = pid
+	}), "server")
+	require.NoError(t, err)
+	<-started
+	require.Equal(t, zabhost.ElectionName, node.election.Id, "the participant has the name the others address")
+	t.Cleanup(func() {
+		tr.Close()
+		sys.Shutdown()
+	})
+	return node
 }
 
 func (n *electionNode) decision(t *testing.T) *messages.ElectionDecision {
@@ -141,4 +147,44 @@ func TestElectionOverTheTransport(t *testing.T) {
 	d := nodes[2].decision(t)
 	require.Equal(t, int64(2), d.Leader)
 	require.Equal(t, election.Following, election.State(d.Role))
+}
+
+// An observer that no voter's configuration lists (its own lists the
+// voters and itself) finds the leader: the voters answer its notifications
+// at the address they came from, and learn nothing that would move a
+// configured server.
+func TestAnUnconfiguredObserverFindsTheLeader(t *testing.T) {
+	nodes := startElectionNodes(t, 3)
+	for i, n := range nodes {
+		n.system.Root.Send(n.election, &messages.ElectionStart{LastZxid: 0x100000005 + int64(i), CurrentEpoch: 1})
+	}
+	for _, n := range nodes {
+		require.Equal(t, int64(3), n.decision(t).Leader)
+	}
+	q, err := quorum.NewMajority([]int64{1, 2, 3}, []int64{9}, 0)
+	require.NoError(t, err)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	peers := map[int64]string{}
+	for i, n := range nodes {
+		peers[int64(i+1)] = n.transport.Address()
+		_, known := n.transport.PID(9, zabhost.ElectionName)
+		require.False(t, known, "voter %d knows nothing of server 9 before it speaks", i+1)
+	}
+	obs := startElectionNode(t, 9, q, addr, peers)
+	obs.system.Root.Send(obs.election, &messages.ElectionStart{LastZxid: 0, CurrentEpoch: 0})
+	d := obs.decision(t)
+	require.Equal(t, int64(3), d.Leader)
+	require.Equal(t, election.Observing, election.State(d.Role))
+	for i, n := range nodes {
+		// The observer decided on the first answers; its notification to
+		// the third voter may still be on its way.
+		require.Eventually(t, func() bool {
+			pid, known := n.transport.PID(9, zabhost.ElectionName)
+			return known && pid.Address == addr
+		}, 20*time.Second, 10*time.Millisecond, "voter %d learned where server 9 is", i+1)
+		require.False(t, n.transport.Configured(9))
+	}
 }

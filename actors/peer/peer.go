@@ -19,6 +19,7 @@ package peer
 import (
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -108,6 +109,9 @@ type peerActor struct {
 	// state is being read).
 	starting bool
 	stopping bool
+	// lookedAt is when the current election round started (Apache's
+	// election_time runs from LOOKING to the decision).
+	lookedAt time.Time
 }
 
 func (a *peerActor) Receive(ctx actor.Context) {
@@ -148,6 +152,8 @@ func (a *peerActor) Receive(ctx actor.Context) {
 			// with a new peer (the supervisor restarts this actor).
 			panic("peer: the election participant stopped")
 		}
+	case *messages.MemberEvent:
+		a.member(m)
 	case *messages.ClientRequest, *messages.Proposal, *messages.Resynced, *messages.ZabTouch,
 		*messages.SessionRevalidate, *messages.SessionCheckResult, *messages.SessionOwner:
 		if a.role != nil {
@@ -163,6 +169,9 @@ func (a *peerActor) look(ctx actor.Context) {
 		panic(fmt.Sprintf("peer: %v", err))
 	}
 	a.p.rounds.Add(1)
+	a.lookedAt = time.Now()
+	a.p.h.SetZabState(zabhost.ZabElection)
+	a.p.h.Count("looking_count", 1)
 	ctx.Send(a.election, &messages.ElectionStart{LastZxid: a.p.LastLogged(), CurrentEpoch: cur})
 }
 
@@ -175,6 +184,10 @@ func (a *peerActor) decided(ctx actor.Context, m *messages.ElectionDecision) {
 	}
 	a.decision = m
 	a.starting = true
+	if !a.lookedAt.IsZero() {
+		a.p.h.Observe("election_time", time.Since(a.lookedAt).Milliseconds())
+		a.lookedAt = time.Time{}
+	}
 	ctx.Request(a.p.h.Log, &messages.LogStateRequest{AppliedBarrier: a.p.h.AppliedSent()})
 }
 

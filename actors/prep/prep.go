@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/corral-zk/corral/actors/dispatch"
 	"github.com/corral-zk/corral/actors/registry"
 	"github.com/corral-zk/corral/actors/zkdb"
 	"github.com/corral-zk/corral/core/datatree"
@@ -41,7 +42,9 @@ func New(core *prep.Core, db *zkdb.DB, reg *registry.Registry, hooks *supervisio
 func (s *Stage) SetNext(pid *actor.PID) { s.next = pid }
 
 // Props returns the actor's props.
-func (s *Stage) Props() *actor.Props { return actor.PropsFromProducer(s.stage.Producer()) }
+func (s *Stage) Props() *actor.Props {
+	return actor.PropsFromProducer(s.stage.Producer(), dispatch.Props())
+}
 
 // Core exposes the core (zxid for stats).
 func (s *Stage) Core() *prep.Core { return s.core }
@@ -56,6 +59,15 @@ func (s *Stage) handle(ctx actor.Context, msg any) {
 	switch m := msg.(type) {
 	case *messages.SessionOwner:
 		s.core.SetOwner(m.SessionId, m.Owner)
+		return
+	case *messages.SessionsReset:
+		// A leader about to serve: the sessions of its history are the
+		// live ones (writes of any other session are SESSIONEXPIRED).
+		ids := make([]int64, len(m.Sessions))
+		for i, st := range m.Sessions {
+			ids[i] = st.GetSessionId()
+		}
+		s.core.TrackSessions(ids)
 		return
 	case *messages.OwnedRequest:
 		// A leader's request: owner is the server its client is on.

@@ -63,6 +63,7 @@ func (f *fourLetterSource) Stats() fourletter.Stats {
 	})
 	st.GlobalSessions = int64(s.manager.SessionCount())
 	s.quorumStats(&st)
+	s.leaderStats(&st)
 	st.OpenFileDescriptorCount, st.MaxFileDescriptorCount = fds()
 	if o := &s.obs; o.stats != nil {
 		st.Latency = o.stats.Latency.Snapshot()
@@ -110,10 +111,14 @@ func (f *fourLetterSource) Config() fourletter.Config {
 	// Apache prints the directories holding the files (its version-2);
 	// Corral's are named by storage/layout.
 	logDir, snapDir := layout.Dirs(c.DataDir, c.DataLogDir)
-	return fourletter.Config{ClientPort: f.s.ln.Addr().(*net.TCPAddr).Port,
+	out := fourletter.Config{ClientPort: f.s.ln.Addr().(*net.TCPAddr).Port,
 		SecureClientPort: secure, DataDir: abs(snapDir), DataLogDir: abs(logDir),
 		TickTime: c.TickTime, MaxClientCnxns: c.MaxClientCnxns, MinSessionTimeout: c.MinSessionTimeout,
 		MaxSessionTimeout: c.MaxSessionTimeout, ClientPortListenBacklog: backlog, ServerID: serverID(c)}
+	if f.s.quorum != nil {
+		out.Quorum = quorumConfig(c)
+	}
+	return out
 }
 
 func (f *fourLetterSource) Environment() []fourletter.KV {
@@ -293,6 +298,9 @@ func fds() (open, max int64) {
 	}
 	return open, max
 }
+
+// timeSinceMs is the milliseconds elapsed since t.
+func timeSinceMs(t time.Time) int64 { return time.Since(t).Milliseconds() }
 
 // exeDir stands in for java.home: where the running program is installed.
 func exeDir() string {

@@ -31,14 +31,20 @@ type observability struct {
 	tree *instrument.Tree
 	// traces is the ring of actor hops (issue 7); nil when
 	// corral.trace.enabled=false.
-	traces   *trace.Ring
-	actors   *metrics.Actors
-	exporter *metrics.Exporter
-	admin    *admin.Server
-	unwatch  func()
-	serving  atomic.Bool
-	stopped  atomic.Bool
-	root     atomic.Pointer[actor.PID]
+	traces *trace.Ring
+	// tracer records into traces (and supervision events from the event
+	// stream, until unwatchTrace); otlp exports every record written to
+	// traces when configured.
+	tracer       *instrument.Tracer
+	otlp         *trace.OTLPExporter
+	unwatchTrace func()
+	actors       *metrics.Actors
+	exporter     *metrics.Exporter
+	admin        *admin.Server
+	unwatch      func()
+	serving      atomic.Bool
+	stopped      atomic.Bool
+	root         atomic.Pointer[actor.PID]
 }
 
 // startObservability sets up the measurements and binds the admin and
@@ -54,9 +60,28 @@ func (s *Server) startObservability() error {
 	if s.cfg.Trace.Enabled {
 		o.traces = trace.NewRing(s.cfg.Trace.RingSize)
 		o.traces.SetSample(s.cfg.Trace.Sample)
-		o.tree.Add(instrument.TraceHook(o.traces, max(s.cfg.ServerID, 0)))
+		o.traces.SetServer(max(s.cfg.ServerID, 0))
+		s.startSlowLog()
+		o.tracer = instrument.NewTracer(o.traces, max(s.cfg.ServerID, 0))
+		if s.cfg.Trace.OTLPFile != "" || s.cfg.Trace.OTLPEndpoint != "" {
+			exp, err := trace.NewOTLPExporter(trace.OTLPConfig{File: s.cfg.Trace.OTLPFile,
+				Endpoint: s.cfg.Trace.OTLPEndpoint, Server: max(s.cfg.ServerID, 0), Logger: s.logger})
+			if err != nil {
+				return err
+			}
+			o.otlp = exp
+			o.traces.SetExport(exp.Add)
+		}
+		o.tree.Add(o.tracer.Hook())
+		o.unwatchTrace = o.tracer.Watch(s.system.EventStream)
 	}
 	s.counters.Observer = replyStats{o.stats}
+	// Apache's per-namespace byte counts (mntr, /metrics), fed by every
+	// read and applied write, and the role actors' quorum metrics.
+	s.db.SetNamespaceStats(o.registry.Namespaces())
+	if s.quorum != nil {
+		s.quorum.host.Metrics = roleMetrics{o.registry}
+	}
 	if s.cfg.MetricsProviderClassName == config.PrometheusMetricsProvider {
 		o.actors = metrics.NewActors()
 		o.tree.Add(o.actors.Hook())
@@ -116,6 +141,15 @@ func (s *Server) stopObservability() {
 	}
 	if o.unwatch != nil {
 		o.unwatch()
+	}
+	if o.unwatchTrace != nil {
+		o.unwatchTrace()
+	}
+	if o.otlp != nil {
+		// The actors are stopped: export what they recorded last.
+		if err := o.otlp.Close(); err != nil {
+			s.logger.Warn("closing the OTLP trace export", "err", err)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -42,6 +43,7 @@ type quorumParts struct {
 	advertise string // "" unless quorumListenOnAllIPs: then the server.N address
 	peers     map[int64]string
 	mode      atomic.Value // fourletter.ServerState while serving
+	members   *members     // gossip on the election port (members.go)
 }
 
 // newQuorum prepares the quorum parts of a server whose configuration is
@@ -81,10 +83,22 @@ func (s *Server) newQuorum(d *durable) error {
 	if err != nil {
 		return err
 	}
-	h := &zabhost.Host{Config: zabhost.Config{ID: cfg.ServerID, Quorum: q,
+	// corral.testingonly.initialZxid is for tests only (docs/ENSEMBLE.md):
+	// every epoch this server leads numbers its txns from that counter.
+	var initialCounter int64
+	if v, ok := cfg.Corral["testingonly.initialZxid"]; ok {
+		if initialCounter, err = strconv.ParseInt(v, 0, 64); err != nil || initialCounter < 0 || initialCounter >= 0xffffffff {
+			return fmt.Errorf("corral.testingonly.initialZxid: %q is not a zxid counter (0 to 0xfffffffe)", v)
+		}
+		s.logger.Warn("corral.testingonly.initialZxid is set: for tests only, every epoch led starts at its counter",
+			"counter", fmt.Sprintf("%#x", initialCounter))
+	}
+	h := &zabhost.Host{Config: zabhost.Config{ID: cfg.ServerID, Quorum: q, InitialCounter: initialCounter,
 		TickTime: time.Duration(cfg.TickTime) * time.Millisecond, InitLimit: cfg.InitLimit, SyncLimit: cfg.SyncLimit,
 		DataDir: cfg.DataDir, SnapDir: snapDir, Observer: cfg.IsObserver()},
-		DB: s.db, Registry: s.reg, Logger: s.logger, Hooks: s.hooks}
+		DB: s.db, Registry: s.reg, Logger: s.logger, Hooks: s.hooks,
+		DiffLog: &quorumlog.DiffLog{LogDir: logDir, SnapDir: snapDir, DB: s.db, Logger: s.logger,
+			Factor: quorumlog.SnapshotSizeFactor(cfg.Extra, s.logger)}}
 	qp := &quorumParts{host: h, log: ql, peers: peers,
 		bind: net.JoinHostPort(own.Addresses[0].Host, strconv.Itoa(own.Addresses[0].QuorumPort))}
 	if cfg.QuorumListenOnAllIPs {
@@ -104,16 +118,30 @@ func (s *Server) newQuorum(d *durable) error {
 // quorumSecret is the key of session passwords in an ensemble. A client
 // that reconnects to another server brings its password, so every server
 // must check it with the same key: corral.sessionSecret when set, and
-// otherwise one derived from the ensemble's membership, which every
-// server's zoo.cfg repeats. The derived key is no secret from whoever can
-// read zoo.cfg; Apache's passwords are derived from the session id and a
-// constant, so it is no weaker than Apache. Set corral.sessionSecret to
-// do better.
+// otherwise one derived from the ids of the voters, the one part of the
+// membership every zoo.cfg of the ensemble states alike. Observers are
+// left out because an observer that joins by itself lists only the
+// voters and itself, and addresses because they may be written
+// differently (a name on one server, an IP on another). The derived key
+// is no secret from whoever knows the ids; Apache's passwords are derived
+// from the session id and a constant, so it is no weaker than Apache. Set
+// corral.sessionSecret to do better.
 func quorumSecret(cfg *config.Config, loaded []byte) []byte {
 	if v := cfg.Corral["sessionSecret"]; v != "" {
 		return loaded
 	}
-	sum := sha256.Sum256([]byte("corral ensemble session key\n" + cfg.QuorumString()))
+	var voters []int64
+	for _, sv := range cfg.Servers {
+		if sv.Type != config.Observer {
+			voters = append(voters, sv.ID)
+		}
+	}
+	slices.Sort(voters)
+	key := "corral ensemble session key\nvoters"
+	for _, id := range voters {
+		key += " " + strconv.FormatInt(id, 10)
+	}
+	sum := sha256.Sum256([]byte(key))
 	return sum[:]
 }
 
@@ -130,6 +158,11 @@ func (s *Server) startQuorum() error {
 	qp.host.Transport = t
 	s.logger.Info("quorum port open", "addr", qp.bind, "server_id", s.cfg.ServerID,
 		"voters", qp.host.Quorum.Voters(), "observers", qp.host.Quorum.Observers())
+	if err := s.startGossip(t.Address()); err != nil {
+		t.Close()
+		qp.transport = nil
+		return err
+	}
 	return nil
 }
 
@@ -158,6 +191,7 @@ func (s *Server) spawnQuorum(spawn func(string, *actor.Props) *actor.PID, final,
 	s.prep.SetNext(peerPID)
 	s.manager.SetPrep(peerPID, s.system)
 	s.manager.SetQuorum(&sessionactor.Quorum{Peer: peerPID, Serving: qp.peer.Serving, Leading: qp.peer.Leading})
+	qp.members.attach(s.system, peerPID)
 	return true
 }
 
@@ -167,6 +201,7 @@ func (s *Server) quorumServing(serving bool, mode peer.Mode) {
 	s.quorum.mode.Store(fourletter.ServerState(mode))
 	s.obs.root.Store(s.root)
 	s.obs.serving.Store(serving)
+	s.quorum.members.serving(serving, mode, s.quorum.peer.Epoch(), s.quorum.peer.LeaderID())
 }
 
 // serverMode is the "Mode:" of srvr and mntr's zk_server_state.
@@ -216,6 +251,7 @@ func (s *Server) stopQuorum() {
 	if s.quorum == nil {
 		return
 	}
+	s.quorum.members.stop() // first: the others see it leave at once
 	if s.quorum.transport != nil {
 		s.quorum.transport.Close()
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/corral-zk/corral/actors/connection"
+	"github.com/corral-zk/corral/actors/tracequery"
 	"github.com/corral-zk/corral/supervision"
 )
 
@@ -62,6 +63,10 @@ func (r *rootActor) Receive(ctx actor.Context) {
 			}
 		}
 		if s.quorum != nil && !s.spawnQuorum(spawn, final, prepPID, sessions, snap) {
+			return
+		}
+		// Answers the other servers' questions for their traces (issue 7).
+		if s.quorum != nil && spawn("tracequery", tracequery.Props(s.obs.traces, s.cfg.ServerID)) == nil {
 			return
 		}
 		if spawn("listener", actor.PropsFromProducer(func() actor.Actor { return &listener{s: s} },

@@ -255,7 +255,7 @@ func (s *Server) connDeps() *connection.Deps {
 		System: s.system, Registry: s.reg, Sessions: s.pids["sessions"], Limiter: s.limiter,
 		MaxBuffer: s.cfg.JuteMaxBuffer, LastZxid: s.db.LastApplied, FourLetter: s.fourLetter,
 		Logger: s.logger, OnClose: s.db.RemoveWatcher, Stats: &s.counters,
-		MaxOutbox: 64 << 20,
+		MaxOutbox: 64 << 20, Traces: s.obs.traces, ServerID: max(s.cfg.ServerID, 0),
 	}
 }
 

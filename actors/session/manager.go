@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/corral-zk/corral/actors/dispatch"
 	"github.com/corral-zk/corral/core/session"
 	"github.com/corral-zk/corral/messages"
 	"github.com/corral-zk/corral/supervision"
@@ -38,7 +39,7 @@ func NewManager(table *session.Table, deps *Deps, tick time.Duration) *Manager {
 // Props returns the manager's props; its children are supervised by
 // supervision.Sessions.
 func (m *Manager) Props() *actor.Props {
-	return actor.PropsFromProducer(m.stage.Producer(), actor.WithSupervisor(supervision.Sessions()))
+	return actor.PropsFromProducer(m.stage.Producer(), actor.WithSupervisor(supervision.Sessions()), dispatch.Props())
 }
 
 // SetPrep wires the prep stage (spawned by the server before the manager's

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/corral-zk/corral/actors/dispatch"
 	"github.com/corral-zk/corral/actors/registry"
 	"github.com/corral-zk/corral/actors/zkdb"
 	"github.com/corral-zk/corral/core/acl"
@@ -61,6 +62,7 @@ type Session struct {
 	conn     uint64
 	connPID  *actor.PID
 	ids      acl.Identities // the connection's identities (authInfo)
+	authMsg  []*messages.Id // ids as writes carry them; nil after they change (publishIdentities)
 	ipID     string         // the connection's address as Apache prints it
 	refused  uint64         // connection whose auth failed: nothing more is read from it
 	queue    []*entry
@@ -88,7 +90,7 @@ func Props(in Init, deps *Deps, manager *actor.PID) *actor.Props {
 	s.resetIdentities(in.Remote)
 	s.stage = supervision.Stage{Name: "session", Handle: s.handle, Logger: deps.Logger,
 		OnGiveUp: func(ctx actor.Context, msg any, reason any) { s.closeConn(ctx, "session actor crashed") }}
-	return actor.PropsFromProducer(s.stage.Producer())
+	return actor.PropsFromProducer(s.stage.Producer(), dispatch.Props())
 }
 
 func (s *Session) handle(ctx actor.Context, msg any) {
@@ -181,7 +183,10 @@ func (s *Session) request(ctx actor.Context, r *messages.ClientRequest) {
 	if op == wire.OpCloseSession {
 		s.closing = true
 	}
-	r.Auth = toMsgIDs(s.ids.List())
+	if s.authMsg == nil {
+		s.authMsg = toMsgIDs(s.ids.List())
+	}
+	r.Auth = s.authMsg // shared by every write until the identities change; nobody modifies it
 	s.queue = append(s.queue, &entry{req: r, write: true})
 	s.writes++
 	ctx.Send(s.deps.Prep, r)
@@ -357,6 +362,7 @@ func (s *Session) resetIdentities(remote string) {
 // the final stage reads them to filter the watch events it delivers to the
 // connection (zkdb: a watcher must be able to read the node).
 func (s *Session) publishIdentities() {
+	s.authMsg = nil
 	s.deps.Registry.SetIdentities(s.conn, s.ids.List())
 }
 

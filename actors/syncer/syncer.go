@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/corral-zk/corral/actors/dispatch"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/corral-zk/corral/actors/registry"
@@ -115,7 +116,9 @@ func (s *Stage) Wire(prep, final *actor.PID) { s.prep, s.final = prep, final }
 func (s *Stage) SetSnapshotter(pid *actor.PID) { s.snapshotter = pid }
 
 // Props returns the actor's props.
-func (s *Stage) Props() *actor.Props { return actor.PropsFromProducer(s.stage.Producer()) }
+func (s *Stage) Props() *actor.Props {
+	return actor.PropsFromProducer(s.stage.Producer(), dispatch.Props())
+}
 
 func (s *Stage) handle(ctx actor.Context, msg any) {
 	switch m := msg.(type) {

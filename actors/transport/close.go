@@ -5,4 +5,7 @@ package transport
 // theirs (Stop's graceful shutdown waits up to 10 s for them, and a peer
 // that is up keeps its stream open). The peers see the streams end, which
 // is what tells them this server left.
-func (t *Transport) Close() { t.remote.Shutdown(false) }
+func (t *Transport) Close() {
+	t.cancel()
+	t.remote.Shutdown(false)
+}

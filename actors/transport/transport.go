@@ -19,6 +19,7 @@
 package transport
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"strconv"
@@ -39,8 +40,12 @@ type Transport struct {
 	system *actor.ActorSystem
 	remote *remote.Remote
 	self   int64
+	// cancel ends the waits of connections being opened (connect.go).
+	cancel context.CancelFunc
 	mu     sync.RWMutex
 	peers  map[int64]string // sid -> "host:quorumPort"
+	// configured are the servers of zoo.cfg: Learn never moves them.
+	configured map[int64]bool
 }
 
 // Config says where this server listens and where its peers are.
@@ -75,11 +80,15 @@ func Start(system *actor.ActorSystem, cfg Config) (t *Transport, err error) {
 	} else {
 		_ = ln.Close()
 	}
+	closing, cancel := context.WithCancel(context.Background())
+	dial, retries := connectOptions(closing)
+	dial = append(dial, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessage),
+		grpc.MaxCallSendMsgSize(MaxMessage)))
 	opts := []remote.ConfigOption{
 		remote.WithServerOptions(grpc.MaxRecvMsgSize(MaxMessage)),
-		remote.WithDialOptions(grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessage),
-			grpc.MaxCallSendMsgSize(MaxMessage))),
+		remote.WithDialOptions(dial...),
 		remote.WithEndpointWriterBatchSize(256),
+		retries,
 	}
 	if cfg.Advertise != "" {
 		opts = append(opts, remote.WithAdvertisedHost(cfg.Advertise))
@@ -87,15 +96,18 @@ func Start(system *actor.ActorSystem, cfg Config) (t *Transport, err error) {
 	r := remote.NewRemote(system, remote.Configure(host, port, opts...))
 	defer func() {
 		if p := recover(); p != nil {
+			cancel()
 			t, err = nil, fmt.Errorf("quorum port %s: %v", cfg.Bind, p)
 		}
 	}()
 	r.Start()
 	peers := make(map[int64]string, len(cfg.Peers))
+	configured := make(map[int64]bool, len(cfg.Peers))
 	for id, a := range cfg.Peers {
 		peers[id] = a
+		configured[id] = true
 	}
-	return &Transport{system: system, remote: r, self: cfg.Self, peers: peers}, nil
+	return &Transport{system: system, remote: r, self: cfg.Self, cancel: cancel, peers: peers, configured: configured}, nil
 }
 
 // Address is this server's advertised address.
@@ -127,6 +139,32 @@ func (t *Transport) SetPeer(sid int64, addr string) {
 	t.mu.Unlock()
 }
 
+// Learn records the address of a server that is not in this server's
+// configuration: an observer that joined by itself, learned from the
+// sender of its messages or from gossip. A configured server's address is
+// never changed this way (a message naming a voter's id cannot redirect
+// the voter's traffic), nor is this server's. It reports whether the
+// address is new.
+func (t *Transport) Learn(sid int64, addr string) bool {
+	if sid == t.self || addr == "" || addr == t.system.Address() {
+		return false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.configured[sid] || t.peers[sid] == addr {
+		return false
+	}
+	t.peers[sid] = addr
+	return true
+}
+
+// Configured reports whether sid is a server of this server's zoo.cfg.
+func (t *Transport) Configured(sid int64) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.configured[sid]
+}
+
 // Peers returns the ids of the other servers, in no particular order.
 func (t *Transport) Peers() []int64 {
 	t.mu.RLock()
@@ -139,4 +177,7 @@ func (t *Transport) Peers() []int64 {
 }
 
 // Stop closes the listener and every stream.
-func (t *Transport) Stop() { t.remote.Shutdown(true) }
+func (t *Transport) Stop() {
+	t.cancel()
+	t.remote.Shutdown(true)
+}

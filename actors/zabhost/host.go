@@ -19,6 +19,7 @@ import (
 	"github.com/corral-zk/corral/actors/transport"
 	"github.com/corral-zk/corral/actors/zkdb"
 	"github.com/corral-zk/corral/core/quorum"
+	"github.com/corral-zk/corral/core/zab"
 	"github.com/corral-zk/corral/messages"
 	"github.com/corral-zk/corral/storage/recovery"
 	"github.com/corral-zk/corral/supervision"
@@ -52,6 +53,11 @@ type Config struct {
 	SnapDir string
 	// Observer is set when this server observes (peerType=observer).
 	Observer bool
+	// InitialCounter is for tests only (zoo.cfg
+	// corral.testingonly.initialZxid, Apache's
+	// zookeeper.testingonly.initialZxid): the counter each epoch this
+	// server leads continues from (zab.LeaderConfig.InitialCounter).
+	InitialCounter int64
 }
 
 // Host is one server as its role actors see it. Its fields are set once
@@ -67,6 +73,13 @@ type Host struct {
 	Final, Prep, Sessions, Log *actor.PID
 	Logger                     *slog.Logger
 	Hooks                      *supervision.CrashHooks
+	// DiffLog reads this server's txn log for a leader's DIFFs that reach
+	// back past its in-memory window; nil: such learners get a SNAP.
+	DiffLog zab.LogReader
+	// Metrics receives the roles' measurements (status.go); nil drops them.
+	Metrics Observer
+
+	status roleStatus // what the roles publish for operators (status.go)
 
 	appliedSent atomic.Int64
 

@@ -16,7 +16,8 @@ type DB struct {
 	tree    *datatree.Tree
 	watches *watch.Manager
 	reg     *registry.Registry
-	policy  ACLPolicy // for watch delivery
+	policy  ACLPolicy      // for watch delivery
+	ns      NamespaceStats // per-namespace metrics (namespace.go); nil: none
 }
 
 // New returns a DB over a fresh tree that delivers watch events only to
@@ -39,13 +40,18 @@ type ApplyFunc func(txn *messages.Txn, res *datatree.Result)
 // triggers the watches (enqueuing events on the watchers' connections) and
 // then calls fn, so replies are always sent after the events they imply.
 func (db *DB) Apply(txns []*messages.Txn, fn ApplyFunc) {
+	// One slice for the batch's results: a result handed to fn by address
+	// would otherwise be a heap allocation per txn.
+	results := make([]datatree.Result, len(txns))
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	for _, txn := range txns {
-		res := db.tree.Apply(txn)
-		db.fire(txn.GetZxid(), &res)
+	for i, txn := range txns {
+		res := &results[i]
+		*res = db.tree.Apply(txn)
+		db.countWrite(txn, res)
+		db.fire(txn.GetZxid(), res)
 		if fn != nil {
-			fn(txn, &res)
+			fn(txn, res)
 		}
 	}
 }

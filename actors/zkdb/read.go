@@ -79,6 +79,7 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		if !ok {
 			return nil, wire.ErrNoNode
 		}
+		db.countRead(r.Path, 0)
 		return &wire.StatResponse{Stat: st}, wire.ErrOK
 	case wire.OpGetData:
 		var r wire.PathWatchRequest
@@ -92,6 +93,7 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		if code != wire.ErrOK {
 			return nil, code
 		}
+		db.countRead(r.Path, int64(len(rec.Data)))
 		return rec, code
 	case wire.OpGetChildren, wire.OpGetChildren2:
 		var r wire.PathWatchRequest
@@ -104,6 +106,13 @@ func (db *DB) read(rc *ReadCtx, op wire.OpCode, payload []byte, zxid int64) (wir
 		}
 		if r.Watch {
 			db.watches.Add(watch.WatcherID(rc.Conn), r.Path, watch.Child)
+		}
+		if db.ns != nil {
+			n := 0
+			for _, c := range children {
+				n += len(c)
+			}
+			db.countRead(r.Path, int64(n))
 		}
 		if op == wire.OpGetChildren {
 			return &wire.GetChildrenResponse{Children: children}, wire.ErrOK

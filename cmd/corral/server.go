@@ -23,6 +23,8 @@ func runServer(args []string) error {
 	testHooks := fs.Bool("test-hooks", false, "enable crash-injection hooks (tests only)")
 	myid := fs.Int64("myid", -1, "write this server id to dataDir/myid if it has none (containers); an existing different myid is an error")
 	myidFromHost := fs.Bool("myid-from-hostname", false, "like --myid, with the id taken from a StatefulSet host name: <name>-<ordinal> is server ordinal+1")
+	pprofAddr := fs.String("pprof", "", "serve Go's /debug/pprof endpoints on this address (e.g. 127.0.0.1:6060); off when empty")
+	gcHeadroom := fs.Int64("gc-headroom-mb", 64, "once the live heap is large, lower GOGC so that about this many MiB of garbage accumulate between collections (0: Go's default; ignored when GOGC is set)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -40,6 +42,14 @@ func runServer(args []string) error {
 	}
 	logger := slog.New(handler)
 	slog.SetDefault(logger)
+	defer tuneGC(*gcHeadroom << 20)()
+	if *pprofAddr != "" {
+		_, stop, err := startPprof(*pprofAddr, logger)
+		if err != nil {
+			return fmt.Errorf("--pprof: %w", err)
+		}
+		defer stop()
+	}
 
 	cfg := config.Default()
 	if *cfgPath != "" {

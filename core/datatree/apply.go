@@ -209,8 +209,8 @@ func (t *Tree) delete(path string, zxid int64, trig *[]Trigger) Result {
 // node loses its count and bytes.
 func (t *Tree) erase(id uint32) {
 	n := t.node(id)
-	path := n.path()
-	dataLen := int64(n.dataLen())
+	path := t.path(n)
+	dataLen := int64(t.dataLen(n))
 	t.removeNode(id)
 	if parentPath := parentOf(path); len(parentPath) > len(quotaPath) && hasPathPrefix(parentPath, quotaPath) && baseName(path) == quotaLimitNode {
 		t.dropQuota(parentPath[len(quotaPath):])
@@ -223,12 +223,12 @@ func (t *Tree) erase(id uint32) {
 // setData is DataTree.setData: the txn carries the new version.
 func (t *Tree) setData(s *messages.SetDataTxn, zxid, time int64, trig *[]Trigger) Result {
 	path := s.GetPath()
-	n, _, ok := t.lookup(path)
+	n, id, ok := t.lookup(path)
 	if !ok {
 		return Result{Err: wire.ErrNoNode, Path: path}
 	}
-	oldLen := int64(n.dataLen())
-	n.setData(s.GetData())
+	oldLen := int64(t.dataLen(n))
+	t.replaceBlob(id, s.GetData())
 	n.mtime = time
 	n.mzxid = zxid
 	n.version = s.GetVersion()

@@ -1,37 +1,25 @@
 package datatree
 
-import (
-	"unsafe"
+import "github.com/corral-zk/corral/wire"
 
-	"github.com/corral-zk/corral/wire"
-)
-
-// node is one znode, 96 bytes. Path and data share one immutable buffer so
-// a node costs two allocations' worth of headers less than a struct with a
-// separate path string and data slice; the stat fields are Apache's
+// node is one znode, 80 bytes and pointer-free: its path and data are one
+// blob in the tree's arena (arena.go), so the chunks of nodes are memory
+// the garbage collector never has to scan. The stat fields are Apache's
 // StatPersisted. Children live outside the node (most nodes have none).
 type node struct {
-	blob                        []byte // path bytes followed by the data bytes; never written after creation
 	czxid, mzxid, pzxid         int64
 	ctime, mtime                int64
 	owner                       int64 // raw StatPersisted.ephemeralOwner
 	version, cversion, aversion int32 // cversion is the persisted one: number of child creations
 	acl                         uint32
-	meta                        uint32 // path length, plus metaNilData
-	kids                        uint32 // index into Tree.kidSets, 0 when the node never had children or lost them all
+	meta                        uint32  // path length, plus metaNilData
+	kids                        uint32  // index into Tree.kidSets, 0 when the node never had children or lost them all
+	blob                        blobRef // path bytes followed by the data bytes; zero for a free slot
 }
 
 // metaNilData marks a node whose data is null (Apache distinguishes a null
 // buffer, sent as length -1, from an empty one).
 const metaNilData = 1 << 31
-
-// makeBlob builds the immutable path+data buffer of a node.
-func makeBlob(path string, data []byte) []byte {
-	b := make([]byte, len(path)+len(data))
-	copy(b, path)
-	copy(b[len(path):], data)
-	return b
-}
 
 func makeMeta(path string, data []byte) uint32 {
 	m := uint32(len(path))
@@ -43,30 +31,34 @@ func makeMeta(path string, data []byte) uint32 {
 
 func (n *node) pathLen() int { return int(n.meta &^ metaNilData) }
 
-// path returns the node's path without copying. The bytes are never
-// written after the node is built (a new blob is made on every change), so
-// a string view of them is as immutable as any Go string, and it keeps the
-// buffer alive on its own.
-func (n *node) path() string {
-	return unsafe.String(unsafe.SliceData(n.blob), n.pathLen())
-}
+// path returns a node's path without copying. The bytes are never written
+// after the blob is stored (a new blob is made on every change), so a
+// string view of them is as immutable as any Go string, and it keeps the
+// slab alive on its own.
+func (t *Tree) path(n *node) string { return t.blobs.str(n.blob, n.pathLen()) }
 
-// data returns the node's data, capacity-limited so that an append by a
-// reader can never write into the shared buffer.
-func (n *node) data() []byte {
+// data returns a node's data, capacity-limited so that an append by a
+// reader can never write into the arena.
+func (t *Tree) data(n *node) []byte {
 	if n.meta&metaNilData != 0 {
 		return nil
 	}
-	pl := n.pathLen()
-	return n.blob[pl:len(n.blob):len(n.blob)]
+	return t.blobs.bytes(n.blob)[n.pathLen():]
 }
 
-func (n *node) dataLen() int { return len(n.blob) - n.pathLen() }
+func (t *Tree) dataLen(n *node) int { return t.blobs.blobLen(n.blob) - n.pathLen() }
 
-// setData replaces the data, keeping the path.
-func (n *node) setData(data []byte) {
-	n.blob = makeBlob(n.path(), data)
-	n.meta = makeMeta(n.path(), data)
+// blobLen is len(path)+len(data), what Apache's nodeDataSize counts.
+func (t *Tree) blobLen(n *node) int { return t.blobs.blobLen(n.blob) }
+
+// replaceBlob replaces the data of node id, keeping the path.
+func (t *Tree) replaceBlob(id uint32, data []byte) {
+	n := t.node(id)
+	old := n.blob
+	path := t.path(n)
+	n.blob = t.blobs.put(id, path, data)
+	n.meta = makeMeta(path, data)
+	t.blobs.free(old)
 }
 
 // baseName is the last path component of path ("/a/b" -> "b").
@@ -102,7 +94,7 @@ func (t *Tree) persistedStat(n *node) wire.Stat {
 		Cversion:       n.cversion,
 		Aversion:       n.aversion,
 		EphemeralOwner: n.owner,
-		DataLength:     int32(n.dataLen()),
+		DataLength:     int32(t.dataLen(n)),
 		NumChildren:    t.numChildren(n),
 		Pzxid:          n.pzxid,
 	}

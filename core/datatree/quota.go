@@ -53,7 +53,7 @@ func (t *Tree) updateQuotaStat(prefix string, bytesDiff int64, countDiff int64) 
 	if !ok {
 		return
 	}
-	st := parseStatsTrack(string(n.data()))
+	st := parseStatsTrack(string(t.data(n)))
 	st.set("count", st.get("count")+countDiff)
 	st.set("bytes", st.get("bytes")+bytesDiff)
 	t.replaceData(n, st.bytes())
@@ -70,7 +70,7 @@ func (t *Tree) recountQuota(path string) {
 			n := t.node(stack[len(stack)-1])
 			stack = stack[:len(stack)-1]
 			count++
-			bytes += int64(n.dataLen())
+			bytes += int64(t.dataLen(n))
 			stack = append(stack, t.kids(n)...)
 		}
 	}
@@ -87,8 +87,9 @@ func (t *Tree) recountQuota(path string) {
 // replaceData swaps a node's data without changing its stat, as Apache's
 // quota code assigns DataNode.data directly.
 func (t *Tree) replaceData(n *node, data []byte) {
-	t.dataSize += int64(len(data) - n.dataLen())
-	n.setData(data)
+	t.dataSize += int64(len(data) - t.dataLen(n))
+	id, _ := t.index.Find(t.path(n))
+	t.replaceBlob(id, data)
 }
 
 // RebuildQuotas is DataTree.setupQuota, run by Apache after loading a
@@ -108,7 +109,7 @@ func (t *Tree) RebuildQuotas() {
 		stack = stack[:len(stack)-1]
 		kids := t.kids(n)
 		if len(kids) == 0 {
-			p := n.path()
+			p := t.path(n)
 			if i := strings.Index(p, "/"+quotaLimitNode); i >= 0 && strings.HasSuffix(p, "/"+quotaLimitNode) && i > len(quotaPath) {
 				limits = append(limits, p[len(quotaPath):i])
 			}

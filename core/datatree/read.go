@@ -31,7 +31,7 @@ func (t *Tree) GetData(path string) ([]byte, wire.Stat, wire.ErrCode) {
 	if !ok {
 		return nil, wire.Stat{}, wire.ErrNoNode
 	}
-	return n.data(), t.clientStat(n), wire.ErrOK
+	return t.data(n), t.clientStat(n), wire.ErrOK
 }
 
 // Exists returns the node's client stat.
@@ -55,7 +55,7 @@ func (t *Tree) GetChildren(path string) ([]string, wire.Stat, wire.ErrCode) {
 	names := make([]string, 0, t.numChildren(n))
 	if n.kids != 0 {
 		t.kidSets[n.kids].each(func(id uint32) bool {
-			names = append(names, baseName(t.node(id).path()))
+			names = append(names, baseName(t.path(t.node(id))))
 			return true
 		})
 	}
@@ -120,7 +120,7 @@ func (t *Tree) EphemeralsOf(session int64) []string { return t.Ephemerals(sessio
 
 func (t *Tree) sortedPaths(s *idSet) []string {
 	out := make([]string, 0, s.len())
-	s.each(func(id uint32) bool { out = append(out, t.node(id).path()); return true })
+	s.each(func(id uint32) bool { out = append(out, t.path(t.node(id))); return true })
 	slices.Sort(out)
 	return out
 }

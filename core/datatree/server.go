@@ -44,7 +44,7 @@ func (t *Tree) ContainerCandidates(limit int, nowMillis, maxNeverUsedMillis int6
 			return true
 		}
 		if n.cversion > 0 || maxNeverUsedMillis != 0 && nowMillis-n.mtime > maxNeverUsedMillis {
-			out = append(out, n.path())
+			out = append(out, t.path(n))
 		}
 		return true
 	})
@@ -59,7 +59,7 @@ func (t *Tree) ExpiredTTLs(nowMillis int64) []string {
 		n := t.node(id)
 		ttl := n.owner & ttlValueMask
 		if n.kids == 0 && ttl != 0 && nowMillis-n.mtime > ttl {
-			out = append(out, n.path())
+			out = append(out, t.path(n))
 		}
 		return true
 	})

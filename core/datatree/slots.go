@@ -17,11 +17,11 @@ func (t *Tree) VisitSlots(from uint32, max int, fn func(path string, n NodeInfo,
 	id := from
 	for visited := 0; id < t.next && visited < max; id++ {
 		n := t.node(id)
-		if n.blob == nil {
+		if n.blob.slab == 0 {
 			continue // a freed slot (every node's blob holds at least its path)
 		}
 		// The same NodeInfo as Walk's, without a path lookup.
-		fn(n.path(), NodeInfo{Stat: t.persistedStat(n), ACL: t.acls.get(n.acl)}, n.data())
+		fn(t.path(n), NodeInfo{Stat: t.persistedStat(n), ACL: t.acls.get(n.acl)}, t.data(n))
 		visited++
 	}
 	return id, id < t.next

@@ -22,6 +22,7 @@ type Tree struct {
 	next   uint32          // first id never handed out
 	live   int             // nodes in the tree (root counted once)
 	index  pathindex.Index // path -> id
+	blobs  arena           // every node's path and data
 	root   uint32
 
 	kidSets  []idSet // child sets; slot 0 unused so that node.kids==0 means none
@@ -73,6 +74,7 @@ func NewWithOptions(opts Options) *Tree {
 		quotas:     map[string]struct{}{},
 	}
 	t.index = pathindex.New(t.pathOf)
+	t.blobs = newArena(func(id uint32) *blobRef { return &t.node(id).blob })
 	empty := []byte{}
 	t.root = t.insertNode("/", empty, 0, wire.Stat{}, false)
 	t.insertNode(procPath, empty, 0, wire.Stat{}, true)
@@ -84,7 +86,7 @@ func NewWithOptions(opts Options) *Tree {
 
 func (t *Tree) node(id uint32) *node { return &t.chunks[id>>chunkShift][id&chunkMask] }
 
-func (t *Tree) pathOf(id uint32) string { return t.node(id).path() }
+func (t *Tree) pathOf(id uint32) string { return t.path(t.node(id)) }
 
 func (t *Tree) lookup(path string) (*node, uint32, bool) {
 	id, ok := t.index.Find(path)
@@ -117,7 +119,7 @@ func (t *Tree) allocID() uint32 {
 func (t *Tree) insertNode(path string, data []byte, acl uint32, st wire.Stat, link bool) uint32 {
 	id := t.allocID()
 	*t.node(id) = node{
-		blob:     makeBlob(path, data),
+		blob:     t.blobs.put(id, path, data),
 		meta:     makeMeta(path, data),
 		czxid:    st.Czxid,
 		mzxid:    st.Mzxid,
@@ -146,14 +148,16 @@ func (t *Tree) insertNode(path string, data []byte, acl uint32, st wire.Stat, li
 // children first, are the caller's business (see delete).
 func (t *Tree) removeNode(id uint32) {
 	n := t.node(id)
-	t.index.Remove(n.path())
+	t.index.Remove(t.path(n))
 	t.untrack(id, n.owner)
 	t.acls.release(n.acl)
-	t.dataSize -= int64(len(n.blob))
+	t.dataSize -= int64(t.blobLen(n))
 	if n.kids != 0 {
 		t.freeKids(n)
 	}
+	blob := n.blob
 	*n = node{}
+	t.blobs.free(blob)
 	t.free = append(t.free, id)
 	t.live--
 }

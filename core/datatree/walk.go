@@ -16,7 +16,7 @@ func (t *Tree) Walk(fn func(path string, n NodeInfo, data []byte) bool) {
 	for len(stack) > 0 {
 		n := t.node(stack[len(stack)-1])
 		stack = stack[:len(stack)-1]
-		if !fn(n.path(), NodeInfo{Stat: t.persistedStat(n), ACL: t.acls.get(n.acl)}, n.data()) {
+		if !fn(t.path(n), NodeInfo{Stat: t.persistedStat(n), ACL: t.acls.get(n.acl)}, t.data(n)) {
 			return
 		}
 		kids := t.kids(n)
@@ -37,8 +37,8 @@ func (t *Tree) PutNode(path string, data []byte, acl []wire.ACL, stat wire.Stat)
 		slot := t.acls.internWire(acl)
 		t.acls.release(n.acl)
 		t.untrack(id, n.owner)
-		t.dataSize += int64(len(data) - n.dataLen())
-		n.setData(data)
+		t.dataSize += int64(len(data) - t.dataLen(n))
+		t.replaceBlob(id, data)
 		n.acl = slot
 		n.czxid, n.mzxid, n.pzxid = stat.Czxid, stat.Mzxid, stat.Pzxid
 		n.ctime, n.mtime = stat.Ctime, stat.Mtime
@@ -47,9 +47,12 @@ func (t *Tree) PutNode(path string, data []byte, acl []wire.ACL, stat wire.Stat)
 		t.track(id, n.owner)
 		return wire.ErrOK
 	}
-	if _, _, ok := t.lookup(parentOf(path)); !ok {
+	_, pid, ok := t.lookup(parentOf(path))
+	if !ok {
 		return wire.ErrNoNode
 	}
-	t.insertNode(path, data, t.acls.internWire(acl), stat, true)
+	// Linked here with the parent id already found: a restart puts a
+	// million nodes, and each path lookup is a walk of the index.
+	t.addKid(pid, t.insertNode(path, data, t.acls.internWire(acl), stat, false))
 	return wire.ErrOK
 }

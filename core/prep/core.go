@@ -20,6 +20,7 @@ type Core struct {
 	lastZxid int64
 	log      changeLog
 	closed   closedSessions
+	live     liveSessions
 	owners   map[int64]int64 // session -> server its client is connected to
 }
 
@@ -42,7 +43,10 @@ func (c *Core) LastZxid() int64 { return c.lastZxid }
 // leader starts from the sessions of its history: a close prepared in an
 // earlier epoch either committed (the session is gone) or was lost (the
 // session lives on and is expired again if idle), and every client
-// reconnects, so the first write of each session claims it again.
+// reconnects, so the first write of each session claims it again. Which
+// sessions live in the new epoch is the leader's to say (TrackSessions,
+// before this call): a session whose close committed in an earlier epoch
+// is not among them.
 func (c *Core) SetLastZxid(zxid int64) {
 	if zxid>>32 != c.lastZxid>>32 {
 		c.closed.reset()
@@ -90,9 +94,13 @@ func (c *Core) commit(b *batch) {
 		c.log.put(p, b.changed[p])
 	}
 	c.log.sweep(b.applied, sweepBudget+len(b.order))
-	if b.req.Type == wire.OpCloseSession {
+	switch b.req.Type {
+	case wire.OpCloseSession:
 		c.closed.add(b.req.SessionID)
+		c.live.remove(b.req.SessionID)
 		delete(c.owners, b.req.SessionID)
+	case wire.OpCreateSession:
+		c.live.add(b.req.SessionID)
 	}
 	if b.claim {
 		c.owners[b.req.SessionID] = b.req.Owner

@@ -145,3 +145,76 @@ func TestSessionOwner(t *testing.T) {
 	r.Owner = s2
 	require.Equal(t, wire.ErrSessionMoved, errOf(c.Prepare(tr, r)))
 }
+
+// TestSessionsAcrossEpochs: a leader tracks the sessions of its history
+// (TrackSessions when it starts serving), so a write of a session closed
+// in an earlier epoch, which this core never saw closed, is SESSIONEXPIRED,
+// as Apache's leader answers for a session its tracker does not hold. A
+// session created since (its createSession prepared here, its writes
+// coming once it committed) is live; a close removes it; standalone (no
+// tracking) checks nothing but the closes it prepared.
+func TestSessionsAcrossEpochs(t *testing.T) {
+	const (
+		kept    int64 = 0x100 // in the history the leader starts from
+		closed  int64 = 0x200 // closed in an earlier epoch: not in it
+		created int64 = 0x300 // created in this epoch
+		via     int64 = 2     // the follower forwarding the writes
+	)
+	tr := newTree(map[string]NodeInfo{"/n": {}, "/c": {}})
+	as := func(r Request, id int64) Request { r.SessionID = id; return r }
+
+	t.Run("standalone tracks nothing", func(t *testing.T) {
+		c := New(Config{}, 0)
+		mustOK(t, c.Prepare(tr, as(setDataReq("/n", -1), closed)))
+	})
+
+	c := New(Config{}, 1<<32|7)
+	c.TrackSessions([]int64{kept})
+	c.SetLastZxid(2 << 32)
+	steps := []struct {
+		name string
+		do   func()
+		req  Request
+		want wire.ErrCode
+	}{
+		{name: "a session of the history writes", req: as(createReq("/e1", wire.ModeEphemeral), kept)},
+		{name: "a session closed in an earlier epoch: expired", req: as(createReq("/e2", wire.ModeEphemeral), closed),
+			want: wire.ErrSessionExpired},
+		{name: "forwarded by a follower: expired, not claimed", req: func() Request {
+			r := as(setDataReq("/n", -1), closed)
+			r.Owner = via
+			return r
+		}(), want: wire.ErrSessionExpired},
+		{name: "a multi: expired at its first op", req: as(multiReq(opCreate("/m", wire.ModeEphemeral)), closed),
+			want: wire.ErrSessionExpired},
+		{name: "a revalidation does not bring it back", do: func() { c.SetOwner(closed, via) },
+			req: as(setDataReq("/n", -1), closed), want: wire.ErrSessionExpired},
+		{name: "its close is not checked (the expiry may submit it)",
+			req: Request{SessionID: closed, Type: wire.OpCloseSession}},
+		{name: "createSession in flight is not checked",
+			req: Request{SessionID: created, Type: wire.OpCreateSession, SessionTimeout: 4000}},
+		{name: "the created session writes", req: as(createReq("/e3", wire.ModeEphemeral), created)},
+		{name: "closed here", req: Request{SessionID: created, Type: wire.OpCloseSession}},
+		{name: "and then expired", req: as(setDataReq("/n", -1), created), want: wire.ErrSessionExpired},
+		{name: "the container sweeper's deleteContainer (session 0) is not checked",
+			req: Request{Type: wire.OpDeleteContainer, Record: &wire.PathRequest{Path: "/c"}}},
+	}
+	for _, st := range steps {
+		if st.do != nil {
+			st.do()
+		}
+		tx := c.Prepare(tr, st.req)
+		if st.req.Type == wire.OpMulti {
+			require.Equal(t, st.want, multiCodes(tx)[0], st.name)
+			continue
+		}
+		require.Equal(t, st.want, errOf(tx), st.name)
+	}
+
+	// The next leader's table is the next history's: a session created
+	// and committed in this epoch is in it; tracking restarts from it.
+	c.TrackSessions([]int64{kept, created + 1})
+	c.SetLastZxid(3 << 32)
+	mustOK(t, c.Prepare(tr, as(setDataReq("/n", -1), created+1)))
+	require.Equal(t, wire.ErrSessionExpired, errOf(c.Prepare(tr, as(setDataReq("/n", -1), created))))
+}

@@ -148,7 +148,7 @@ func (l *Leader) commit(txn *messages.Txn) {
 	l.lastCommitted = z
 	l.window.add(txn)
 	l.ready.Apply = append(l.ready.Apply, Apply{Txn: txn})
-	commitPkt := packet(messages.ZabType_ZAB_COMMIT, z)
+	commitPkt := txnRefPacket(messages.ZabType_ZAB_COMMIT, txn)
 	var informPkt *messages.ZabPacket
 	l.eachLearner(func(h *learnerHandler) {
 		switch {

@@ -44,6 +44,11 @@ type cluster struct {
 	leader               int64 // the server with a Leader core (0: none)
 	initLimit, syncLimit int
 	window               int
+	initial              int64 // LeaderConfig.InitialCounter of every leader
+	// asyncLog makes leaders ask for log reads (LeaderConfig.LogReads);
+	// reads waits for their answer, given once the asking Ready is done.
+	asyncLog bool
+	reads    []LogReadRequest
 
 	canonical []int64 // the committed history: the last established leader's, with its commits
 	hist      []int64 // the current leader's history: its log, then its commits
@@ -122,6 +127,22 @@ func (c *cluster) unapplied(s *simServer) []*messages.Txn {
 	return slices.Clone(s.log[len(s.tree)-len(s.snapState):])
 }
 
+// answerReads answers the leader's pending log reads with its whole log
+// from the request's zxid, as the server's learner handlers do.
+func (c *cluster) answerReads() {
+	reads := c.reads
+	c.reads = nil
+	if c.leader == 0 {
+		return
+	}
+	s := c.srv[c.leader]
+	for _, r := range reads {
+		txns, ok, _ := simLog{s}.TxnRange(r.From, 1<<62)
+		c.stats["log read"]++
+		_ = s.leader.Step(LogRead{Learner: r.Learner, Gen: r.Gen, Txns: txns, OK: ok})
+	}
+}
+
 // simLog is the leader's LogReader over its log, page cache included (a
 // reader sees written, not yet fsynced, data).
 type simLog struct{ s *simServer }
@@ -183,7 +204,8 @@ func (c *cluster) lead(id int64) {
 	l, err := NewLeader(LeaderConfig{
 		ID: id, Quorum: c.q, AcceptedEpoch: s.acceptedEpoch, CurrentEpoch: s.currentEpoch,
 		LastLoggedZxid: s.lastLogged(), Unapplied: c.unapplied(s), AppliedZxid: lastOf(s.tree), Recent: recent, Log: simLog{s},
-		CommittedLogSize: c.window, InitLimit: c.initLimit, SyncLimit: c.syncLimit,
+		CommittedLogSize: c.window, InitLimit: c.initLimit, SyncLimit: c.syncLimit, InitialCounter: c.initial,
+		LogReads: c.asyncLog,
 	})
 	if err != nil {
 		c.fatalf("leader %d: %v", id, err)
@@ -311,10 +333,15 @@ func (c *cluster) restart(id int64) {
 	c.settle()
 }
 
-// settle handles every pending Ready until none is left.
+// settle handles every pending Ready until none is left, and answers the
+// leader's log reads once the Ready that asked is carried out.
 func (c *cluster) settle() {
 	for more := true; more; {
 		more = false
+		if len(c.reads) > 0 {
+			c.answerReads()
+			more = true
+		}
 		for _, id := range c.ids {
 			s := c.srv[id]
 			switch {
@@ -374,6 +401,7 @@ func (c *cluster) handle(s *simServer, r Ready) {
 		_ = s.leader.Step(SessionChecked{Learner: sc.Learner, SessionID: sc.SessionID, Valid: true})
 	}
 	c.stats["revalidated"] += len(r.Revalidated)
+	c.reads = append(c.reads, r.LogReads...)
 	for _, d := range r.Disconnect {
 		c.logf("leader %d drops %d: %s", s.id, d.ID, d.Reason)
 		c.closeConn(d.ID)

@@ -20,6 +20,8 @@ func TestConfigValidation(t *testing.T) {
 		"recent out of order":        func(c *LeaderConfig) { c.Recent[0], c.Recent[1] = c.Recent[1], c.Recent[0] },
 		"recent not ending the log":  func(c *LeaderConfig) { c.LastLoggedZxid = MakeZxid(1, 3) },
 		"recent after the last zxid": func(c *LeaderConfig) { c.LastLoggedZxid = MakeZxid(1, 1) },
+		"initial counter at the end": func(c *LeaderConfig) { c.InitialCounter = MaxCounter },
+		"negative initial counter":   func(c *LeaderConfig) { c.InitialCounter = -1 },
 	}
 	for name, mutate := range leaderCases {
 		c := good

@@ -134,15 +134,39 @@ func (l *Leader) finishElection() {
 
 // syncLearner sends a learner the sync plan, the outstanding proposals
 // after it (followers only: observers get them as INFORMs once committed)
-// and NEWLEADER, and starts forwarding to it.
+// and NEWLEADER, and starts forwarding to it. When the plan needs the
+// on-disk log and the host reads it off the core's goroutine
+// (LeaderConfig.LogReads), the learner waits for the read instead
+// (Ready.LogReads, answered by Step(LogRead)).
 func (l *Leader) syncLearner(h *learnerHandler) {
+	if l.logReads && needsLog(h.peerLastZxid, l.lastCommitted, &l.window) {
+		h.state = hWaitLog
+		l.ready.LogReads = append(l.ready.LogReads, LogReadRequest{Learner: h.id, Gen: h.gen, From: h.peerLastZxid})
+		return
+	}
+	l.syncWith(h, l.log)
+}
+
+// logRead takes the host's answer to a LogReadRequest: the learner is
+// synced with what was read (a SNAP when the read failed or was refused,
+// or when the window moved past what it covers meanwhile).
+func (l *Leader) logRead(e LogRead) {
+	h := l.learners[e.Learner]
+	if h == nil || h.gen != e.Gen || h.state != hWaitLog {
+		return // the learner left (or reconnected) meanwhile
+	}
+	l.syncWith(h, readLog{txns: e.Txns, ok: e.OK})
+}
+
+// syncWith plans and sends a learner's sync, reading older txns from log.
+func (l *Leader) syncWith(h *learnerHandler, log LogReader) {
 	snap := snapBase{zxid: l.lastCommitted}
 	if !l.established && len(l.unapplied) > 0 {
 		// The tree stops at appliedZxid: the snapshot covers that much,
 		// the rest of the history follows it as txns.
 		snap = snapBase{zxid: l.appliedZxid, tail: l.unapplied}
 	}
-	plan := planSync(h.peerLastZxid, h.peerLogStart, l.lastCommitted, &l.window, l.log, snap)
+	plan := planSync(h.peerLastZxid, h.peerLogStart, l.lastCommitted, &l.window, log, snap)
 	h.syncMode = typeName(plan.mode)
 	if plan.mode == messages.ZabType_ZAB_SNAP {
 		l.ready.send(h.id, snapPacket(plan.zxid))
@@ -185,7 +209,7 @@ func (l *Leader) newLeaderAck(sid, zxid int64) {
 func (l *Leader) establish() {
 	l.established = true
 	l.establishedAt = l.now
-	l.lastCommitted = MakeZxid(l.epoch, 0)
+	l.lastCommitted = MakeZxid(l.epoch, l.initial)
 	l.lastProposed = l.lastCommitted
 	for _, t := range l.unapplied {
 		l.ready.Apply = append(l.ready.Apply, Apply{Txn: t})

@@ -17,9 +17,12 @@
 // which the host carries out its fields; it is what makes the cores'
 // durability rules hold.
 //
-// The leader reads its own log only through LogReader (for a DIFF reaching
-// back before its in-memory committed window) and judges quorums only
-// through Quorum (core/quorum's Verifier satisfies it).
+// The leader reads its own log (for a DIFF reaching back before its
+// in-memory committed window) either through LogReader, called during the
+// step, or, with LeaderConfig.LogReads, not at all: it asks the host in
+// Ready.LogReads and plans that learner's sync when Step(LogRead) brings
+// the txns, so the host reads the files off the core's goroutine. It
+// judges quorums only through Quorum (core/quorum's Verifier satisfies it).
 //
 // # Driving a leader (the peer actor and its LearnerHandler actors)
 //

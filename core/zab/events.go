@@ -43,6 +43,20 @@ type SessionChecked struct {
 	Valid     bool
 }
 
+// LogRead answers a Ready.LogReads entry (leaders): Txns are the logged
+// txns from the last one at or before the request's From to the end of the
+// log, in zxid order; OK is false when the host read nothing usable (the
+// log starts after From, the txns weigh more than a snapshot, an error):
+// the learner then gets a SNAP. Learner and Gen are the request's.
+type LogRead struct {
+	Learner int64
+	Gen     uint64
+	Txns    []*messages.Txn
+	OK      bool
+}
+
+func (LogRead) isEvent() {}
+
 func (Receive) isEvent()        {}
 func (Persisted) isEvent()      {}
 func (SnapshotSaved) isEvent()  {}

@@ -38,6 +38,11 @@ type LeaderConfig struct {
 	Recent []*messages.Txn
 	// Log reads older txns for DIFFs; nil means only the window is used.
 	Log LogReader
+	// LogReads makes the leader ask for those reads in Ready.LogReads
+	// instead of calling Log, so that the host reads the files off the
+	// core's goroutine (a learner handler) while the leader goes on
+	// committing; Log is then not used.
+	LogReads bool
 	// CommittedLogSize bounds the committed window (0: 500).
 	CommittedLogSize int
 	// ConfigVersion is the version of the quorum configuration; a learner
@@ -46,6 +51,12 @@ type LeaderConfig struct {
 	// InitLimit and SyncLimit are zoo.cfg's, in tickTimes.
 	InitLimit int
 	SyncLimit int
+	// InitialCounter is for tests only (Apache's
+	// zookeeper.testingonly.initialZxid): the counter the epoch's zxids
+	// continue from once established, so that a test reaches the end of an
+	// epoch (counter 0xffffffff, a forced new epoch) in a few writes
+	// instead of four billion. 0, its only production value, starts at 1.
+	InitialCounter int64
 }
 
 // LeaderPhase is Apache's ZabState for a leader.
@@ -74,7 +85,9 @@ type Leader struct {
 	id            int64
 	q             Quorum
 	log           LogReader
+	logReads      bool
 	configVersion int64
+	initial       int64 // LeaderConfig.InitialCounter
 	initLimit     int64 // in ticks
 	syncLimit     int64 // in ticks
 
@@ -156,6 +169,8 @@ func NewLeader(cfg LeaderConfig) (*Leader, error) {
 		return nil, fmt.Errorf("%w: leader %d is not a voter", ErrBadConfig, cfg.ID)
 	case cfg.InitLimit <= 0 || cfg.SyncLimit <= 0:
 		return nil, fmt.Errorf("%w: initLimit and syncLimit must be positive", ErrBadConfig)
+	case cfg.InitialCounter < 0 || cfg.InitialCounter >= MaxCounter:
+		return nil, fmt.Errorf("%w: initial counter %#x is not in [0, %#x)", ErrBadConfig, cfg.InitialCounter, MaxCounter)
 	case cfg.CurrentEpoch > cfg.AcceptedEpoch:
 		return nil, fmt.Errorf("%w: currentEpoch %d is after acceptedEpoch %d", ErrBadConfig, cfg.CurrentEpoch, cfg.AcceptedEpoch)
 	}
@@ -172,7 +187,9 @@ func NewLeader(cfg LeaderConfig) (*Leader, error) {
 		id:            cfg.ID,
 		q:             cfg.Quorum,
 		log:           cfg.Log,
+		logReads:      cfg.LogReads,
 		configVersion: cfg.ConfigVersion,
+		initial:       cfg.InitialCounter,
 		initLimit:     int64(cfg.InitLimit) * TicksPerTickTime,
 		syncLimit:     int64(cfg.SyncLimit) * TicksPerTickTime,
 		epoch:         -1,
@@ -211,8 +228,8 @@ func (l *Leader) Phase() LeaderPhase {
 // Epoch is the epoch being led (-1 while none is proposed).
 func (l *Leader) Epoch() int64 { return l.epoch }
 
-// LastCommitted is the last committed zxid (epoch<<32 right after
-// establishment, until the first commit).
+// LastCommitted is the last committed zxid (epoch<<32, or the epoch's
+// InitialCounter, right after establishment, until the first commit).
 func (l *Leader) LastCommitted() int64 { return l.lastCommitted }
 
 // LastProposed is the last zxid handed out by Propose.
@@ -253,6 +270,8 @@ func (l *Leader) Step(ev Event) error {
 		if h := l.learners[e.Learner]; h != nil {
 			l.ready.send(h.id, revalidatePacket(e.SessionID, 0, e.Valid))
 		}
+	case LogRead:
+		l.logRead(e)
 	default:
 		return fmt.Errorf("zab: a leader does not take %T", ev)
 	}

@@ -546,7 +546,11 @@ func (l *Learner) sendAcks() {
 		i := sort.Search(len(l.pending), func(i int) bool { return l.pending[i].zxid > l.ackedUpTo })
 		for ; i < len(l.pending) && l.pending[i].zxid <= l.durable; i++ {
 			if e := l.pending[i]; e.needsAck {
-				l.ready.send(l.leader, packet(messages.ZabType_ZAB_ACK, e.zxid))
+				ack := packet(messages.ZabType_ZAB_ACK, e.zxid)
+				if e.txn != nil {
+					ack = txnRefPacket(messages.ZabType_ZAB_ACK, e.txn)
+				}
+				l.ready.send(l.leader, ack)
 			}
 		}
 		l.ackedUpTo = l.durable

@@ -13,6 +13,9 @@ const (
 	// hWaitElection: ACKEPOCH received; waiting for a quorum of them
 	// before syncing (Apache blocks in waitForEpochAck).
 	hWaitElection
+	// hWaitLog: its sync needs the on-disk log, which the host is reading
+	// (Ready.LogReads); the plan is made when Step(LogRead) brings it.
+	hWaitLog
 	// hWaitNewLeaderAck: sync data and NEWLEADER sent; the learner is
 	// forwarded proposals and commits behind them.
 	hWaitNewLeaderAck
@@ -32,6 +35,8 @@ func (s handlerState) String() string {
 		return "wait-ackepoch"
 	case hWaitElection:
 		return "wait-election"
+	case hWaitLog:
+		return "wait-log"
 	case hWaitNewLeaderAck:
 		return "wait-newleader-ack"
 	case hWaitStartup:

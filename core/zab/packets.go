@@ -14,6 +14,13 @@ func txnPacket(t messages.ZabType, txn *messages.Txn) *messages.ZabPacket {
 	return &messages.ZabPacket{Type: t, Zxid: txn.GetZxid(), Body: &messages.ZabPacket_Txn{Txn: txn}}
 }
 
+// txnRefPacket is a packet about txn that carries its zxid but not the txn
+// (ACK, COMMIT), with the request the txn came from as trace context, so
+// that a trace of the request finds it on every server (issue 7).
+func txnRefPacket(t messages.ZabType, txn *messages.Txn) *messages.ZabPacket {
+	return &messages.ZabPacket{Type: t, Zxid: txn.GetZxid(), SessionId: txn.GetSessionId(), Cxid: txn.GetCxid()}
+}
+
 func learnerInfoPacket(t messages.ZabType, acceptedEpoch, sid, configVersion int64) *messages.ZabPacket {
 	return &messages.ZabPacket{
 		Type: t,

@@ -58,6 +58,10 @@ type Ready struct {
 	// Disconnect lists learners whose connection the host must close
 	// (leader); the learner is forgotten already.
 	Disconnect []Disconnect
+	// LogReads ask the host to read its txn log for a learner's DIFF
+	// (leader with LeaderConfig.LogReads), off the core's goroutine; the
+	// answer comes back as Step(LogRead{...}).
+	LogReads []LogReadRequest
 	// Established is set once: the leader has a quorum of NEWLEADER
 	// acknowledgements and may propose; a learner received UPTODATE and
 	// may serve clients.
@@ -119,6 +123,16 @@ type Revalidated struct {
 	Valid     bool
 }
 
+// LogReadRequest asks for the txns of the log from the last one at or
+// before From to its end, for learner Learner's sync (its connection Gen).
+// The host may refuse (LogRead.OK false) when they weigh more than a
+// snapshot would.
+type LogReadRequest struct {
+	Learner int64
+	Gen     uint64
+	From    int64
+}
+
 // Disconnect closes the connection to learner ID.
 type Disconnect struct {
 	ID     int64
@@ -142,7 +156,7 @@ func (r *Ready) IsEmpty() bool {
 	return r.Truncate == nil && r.InstallSnapshot == nil && r.AcceptedEpoch == nil &&
 		r.CurrentEpoch == nil && len(r.Entries) == 0 && len(r.Apply) == 0 &&
 		len(r.Messages) == 0 && len(r.Touches) == 0 && len(r.Requests) == 0 &&
-		len(r.SessionChecks) == 0 && len(r.Revalidated) == 0 && len(r.Disconnect) == 0 &&
+		len(r.SessionChecks) == 0 && len(r.Revalidated) == 0 && len(r.Disconnect) == 0 && len(r.LogReads) == 0 &&
 		!r.Established && r.Stop == nil
 }
 

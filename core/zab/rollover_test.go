@@ -64,3 +64,51 @@ func TestEpochRolloverForcesNewEpoch(t *testing.T) {
 		t.Fatalf("%s lost across the rollover", FormatZxid(last))
 	}
 }
+
+// TestInitialCounterReachesTheRollover: with the test-only InitialCounter
+// (Apache's zookeeper.testingonly.initialZxid) every epoch's zxids continue
+// from it, so the forced new epoch comes after a few proposals, as the
+// multi-process rollover test needs; the learners take the jump from
+// epoch<<32 to the initial counter (a new epoch's first proposal may have
+// any counter), and nothing committed is lost across two rollovers.
+func TestInitialCounterReachesTheRollover(t *testing.T) {
+	c := newCluster(t, 7, 3, 0)
+	c.initial = MaxCounter - 3
+	c.lead(1)
+	if !c.settleAll(50) {
+		c.fatalf("not established")
+	}
+	e := c.srv[c.leader].leader.Epoch()
+	var committed []int64
+	for epoch := e; epoch < e+2; epoch++ {
+		l := c.srv[c.leader].leader
+		if l.Epoch() != epoch {
+			t.Fatalf("leading epoch %d, want %d", l.Epoch(), epoch)
+		}
+		if got := l.NextZxid(); got != MakeZxid(epoch, MaxCounter-2) {
+			t.Fatalf("epoch %d starts at %s, want %s", epoch, FormatZxid(got), FormatZxid(MakeZxid(epoch, MaxCounter-2)))
+		}
+		for range 2 {
+			if !c.propose() {
+				t.Fatal("propose failed")
+			}
+		}
+		if !c.settleAll(50) {
+			c.fatalf("did not settle")
+		}
+		committed = append(committed, MakeZxid(epoch, MaxCounter-2), MakeZxid(epoch, MaxCounter-1))
+		if _, err := l.Propose(testTxn(0)); !errors.Is(err, ErrZxidRollover) {
+			t.Fatalf("Propose at the end of epoch %d: %v, want ErrZxidRollover", epoch, err)
+		}
+		c.settle()
+		if !c.settleAll(50) {
+			c.fatalf("no new leader after the rollover of epoch %d", epoch)
+		}
+	}
+	c.checkConverged()
+	for _, z := range committed {
+		if !slices.Contains(c.hist, z) {
+			t.Fatalf("%s lost across the rollovers; history %v", FormatZxid(z), zs(c.hist))
+		}
+	}
+}

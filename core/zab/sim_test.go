@@ -42,7 +42,7 @@ func TestRandomizedEnsemble(t *testing.T) {
 	}
 	t.Logf("over %d seeds: %v", seeds, total)
 	// The schedules must have exercised what they are meant to.
-	for _, k := range []string{"acked", "epoch", "snap", "trunc", "sync", "touch", "revalidated", "forwarded write", "stop"} {
+	for _, k := range []string{"acked", "epoch", "snap", "trunc", "sync", "touch", "revalidated", "forwarded write", "stop", "log read"} {
 		if total[k] == 0 {
 			t.Errorf("no %q happened over %d seeds", k, seeds)
 		}
@@ -66,6 +66,9 @@ func runRandomEnsemble(t *testing.T, seed uint64, steps int) *cluster {
 	// SNAPs) and the limits (short ones force timeouts and step-downs).
 	c.window = []int{2, 8, 50}[seed/4%3]
 	c.syncLimit = []int{5, 2}[seed/12%2]
+	// Half the seeds read the log for DIFFs as the server does: asked in
+	// Ready.LogReads, answered later.
+	c.asyncLog = seed/24%2 == 1
 	runRandomSchedule(c, steps)
 	if !c.settleAll(400) {
 		c.fatalf("the cluster did not settle")

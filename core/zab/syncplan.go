@@ -82,6 +82,33 @@ func planSync(peerLast, peerLogStart, lastProcessed int64, window *committedLog,
 	return syncPlan{mode: q.op, zxid: q.opZxid, txns: q.txns, forwardFrom: current}
 }
 
+// needsLog reports whether planSync would read the on-disk log for a
+// learner at peerLast: it is behind the committed window (the same
+// conditions as planSync's fourth case).
+func needsLog(peerLast, lastProcessed int64, window *committedLog) bool {
+	minC, maxC := lastProcessed, lastProcessed
+	if !window.empty() {
+		minC, maxC = window.min(), window.max()
+	}
+	switch {
+	case lastProcessed == peerLast,
+		peerLast > maxC && CounterOf(peerLast) != 0,
+		maxC >= peerLast && minC <= peerLast:
+		return false
+	}
+	return peerLast < minC
+}
+
+// readLog is a LogReader over txns the host already read (Step(LogRead)):
+// they start at or before any from planSync asks for and run to the end of
+// the log as it was, so they serve any to.
+type readLog struct {
+	txns []*messages.Txn
+	ok   bool
+}
+
+func (r readLog) TxnRange(int64, int64) ([]*messages.Txn, bool, error) { return r.txns, r.ok, nil }
+
 // snapBase is what a SNAP is made of: the leader's tree, as of zxid,
 // followed by tail, the txns of its history the tree does not hold yet
 // (before the leader is established, for a host that applies only

@@ -94,6 +94,22 @@ func TestPlanSyncMatchesApache(t *testing.T) {
 				log = sliceLog(txnsOf(c.disk))
 			}
 			p := planSync(c.peer, c.peerLogStart, c.lastProcessed, &w, log, snapBase{zxid: c.lastProcessed})
+			if !c.noDisk {
+				// needsLog (which decides whether a leader with
+				// LogReads asks its host to read) agrees with planSync,
+				// and a plan from what such a read returns (the whole
+				// log) is the same plan.
+				spy := &spyLog{inner: sliceLog(txnsOf(c.disk))}
+				planSync(c.peer, c.peerLogStart, c.lastProcessed, &w, spy, snapBase{zxid: c.lastProcessed})
+				if spy.called != needsLog(c.peer, c.lastProcessed, &w) {
+					t.Fatalf("planSync read the log: %v, needsLog says %v", spy.called, !spy.called)
+				}
+				whole, ok, _ := sliceLog(txnsOf(c.disk)).TxnRange(c.peer, 1<<62)
+				p2 := planSync(c.peer, c.peerLogStart, c.lastProcessed, &w, readLog{txns: whole, ok: ok}, snapBase{zxid: c.lastProcessed})
+				if p2.mode != p.mode || p2.zxid != p.zxid || len(p2.txns) != len(p.txns) || p2.forwardFrom != p.forwardFrom {
+					t.Fatalf("plan from the whole log %s %s differs from %s %s", typeName(p2.mode), FormatZxid(p2.zxid), typeName(p.mode), FormatZxid(p.zxid))
+				}
+			}
 			var got []int64
 			for _, t := range p.txns {
 				got = append(got, t.GetZxid())
@@ -113,4 +129,15 @@ func zxidStrings(zs []int64) []string {
 		out[i] = FormatZxid(z)
 	}
 	return out
+}
+
+// spyLog records whether planSync read the log.
+type spyLog struct {
+	inner  LogReader
+	called bool
+}
+
+func (s *spyLog) TxnRange(from, to int64) ([]*messages.Txn, bool, error) {
+	s.called = true
+	return s.inner.TxnRange(from, to)
 }

@@ -54,6 +54,10 @@ const scanChunk = 1 << 20
 // a valid entry would silently drop acknowledged txns.
 func scanSegment(r io.ReaderAt, size int64, file string, prevZxid int64, last bool, fn entryFunc) (scanResult, error) {
 	var res scanResult
+	if last {
+		// Only the last segment has preallocated padding to skip.
+		defer noReadahead(r)()
+	}
 	corrupt := func(off int64, format string, args ...any) error {
 		return &storage.CorruptError{File: file, Offset: off, Reason: fmt.Sprintf(format, args...)}
 	}
@@ -222,8 +226,31 @@ func findValidEntry(r io.ReaderAt, from, size, minZxid int64) (int64, error) {
 }
 
 // firstNonZero returns the offset of the first non-zero byte in
-// r[from:size], or -1 when there is none.
+// r[from:size], or -1 when there is none. Only the regions the file system
+// says may hold data are read (dataRegion): the preallocated padding of the
+// last segment is checked without reading it, which is what keeps a
+// restart from reading 64 MiB of zeros.
 func firstNonZero(r io.ReaderAt, from, size int64) (int64, error) {
+	for off := from; off < size; {
+		start, end, ok := dataRegion(r, off)
+		if !ok {
+			return readNonZero(r, off, size)
+		}
+		if start < 0 || start >= size {
+			return -1, nil
+		}
+		end = min(end, size)
+		nz, err := readNonZero(r, start, end)
+		if err != nil || nz >= 0 {
+			return nz, err
+		}
+		off = end
+	}
+	return -1, nil
+}
+
+// readNonZero is firstNonZero by reading every byte of r[from:size].
+func readNonZero(r io.ReaderAt, from, size int64) (int64, error) {
 	buf := make([]byte, min(scanChunk, max(size-from, 0)))
 	for off := from; off < size; {
 		n := int(min(int64(len(buf)), size-off))

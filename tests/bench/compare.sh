@@ -8,7 +8,8 @@
 #          tests/bench/compare.sh -phases requests,fsync -duration 10s
 #
 # Both servers run standalone with the same zoo.cfg (tickTime=2000,
-# forceSync=yes) and keep their data side by side under -dir (default
+# forceSync=yes), and in the ensemble phase as 3-node ensembles on loopback
+# (plus leader kill -9 failovers), and keep their data side by side under -dir (default
 # tests/.cache/bench, on the repository's disk: never tmpfs, where fsync
 # costs nothing). The runner (tests/bench/compare/main.go) starts and stops
 # them; they die with it. This script adds the machine description, an

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -65,6 +66,13 @@ type EnsembleOptions struct {
 	// Extra are more zoo.cfg lines ("key=value"), appended to every
 	// server's file.
 	Extra []string
+	// AdminServer turns the AdminServer on in every server, each on its
+	// own address and port (AdminURL); off, as by default, no server binds
+	// one (Apache's default would take port 8080 on every server).
+	AdminServer bool
+	// PerServer, when set, gives more zoo.cfg lines for server id only
+	// (ports bound on that server's own address, say), after Extra.
+	PerServer func(id int, host string) []string
 
 	// JVMProps are extra -D properties for Apache (e.g. zookeeper.forceSync,
 	// which the harness sets to "no" unless overridden here).
@@ -195,12 +203,18 @@ func NewEnsemble(t testing.TB, opts EnsembleOptions) *Ensemble {
 		m := &member{id: id, observer: id > opts.Voters, host: hosts[i]}
 		if e.net != nil {
 			m.clientPort, m.quorumPort, m.electionPort = 2181, 2888, 3888
+			if opts.AdminServer {
+				m.adminPort = 8080
+			}
 		} else {
-			ports, err := freePorts(m.host, 3)
+			ports, err := freePorts(m.host, 4)
 			if err != nil {
 				t.Fatalf("harness: %v", err)
 			}
 			m.clientPort, m.quorumPort, m.electionPort = ports[0], ports[1], ports[2]
+			if opts.AdminServer {
+				m.adminPort = ports[3]
+			}
 		}
 		m.dir = filepath.Join(e.Dir, fmt.Sprintf("s%d", id))
 		m.dataDir = filepath.Join(m.dir, "data")
@@ -246,7 +260,7 @@ func NewEnsemble(t testing.TB, opts EnsembleOptions) *Ensemble {
 
 // zooCfg renders server m's zoo.cfg: the same server.N lines in every file,
 // observers marked in them and by peerType, the four-letter words the
-// harness uses, no AdminServer (it would take port 8080 on every server).
+// harness uses, no AdminServer unless asked for (each on its own port).
 func (e *Ensemble) zooCfg(m *member) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "tickTime=%d\n", e.opts.TickTime)
@@ -254,7 +268,11 @@ func (e *Ensemble) zooCfg(m *member) string {
 	fmt.Fprintf(&b, "syncLimit=%d\n", e.opts.SyncLimit)
 	fmt.Fprintf(&b, "dataDir=%s\n", m.dataDir)
 	b.WriteString("4lw.commands.whitelist=srvr,mntr,stat,ruok\n")
-	b.WriteString("admin.enableServer=false\n")
+	if m.adminPort != 0 {
+		fmt.Fprintf(&b, "admin.enableServer=true\nadmin.serverAddress=%s\nadmin.serverPort=%d\n", m.host, m.adminPort)
+	} else {
+		b.WriteString("admin.enableServer=false\n")
+	}
 	if e.opts.Voters == 1 {
 		b.WriteString("standaloneEnabled=false\n") // a quorum of one, not a standalone server
 	}
@@ -273,6 +291,11 @@ func (e *Ensemble) zooCfg(m *member) string {
 	}
 	for _, l := range e.opts.Extra {
 		b.WriteString(l + "\n")
+	}
+	if e.opts.PerServer != nil {
+		for _, l := range e.opts.PerServer(m.id, m.host) {
+			b.WriteString(l + "\n")
+		}
 	}
 	return b.String()
 }
@@ -367,6 +390,16 @@ func (e *Ensemble) Servers() []string {
 		addrs[i] = m.clientAddr()
 	}
 	return addrs
+}
+
+// AdminURL is server id's AdminServer base URL ("http://host:port"), ""
+// unless EnsembleOptions.AdminServer is set.
+func (e *Ensemble) AdminURL(id int) string {
+	m := e.member(id)
+	if m.adminPort == 0 {
+		return ""
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(m.host, strconv.Itoa(m.adminPort)))
 }
 
 // ConnString is the connect string naming every server.

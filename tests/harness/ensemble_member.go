@@ -19,6 +19,7 @@ type member struct {
 	observer                             bool
 	host                                 string // the address every port of this server binds
 	clientPort, quorumPort, electionPort int
+	adminPort                            int // 0: no AdminServer
 
 	dir     string // private directory: zoo.cfg, data/, logs
 	dataDir string

@@ -96,10 +96,10 @@ func startTraced(t *testing.T, extra map[string]string) (*harness.Server, int) {
 }
 
 // One setData yields, on a standalone server, the hops of the request
-// session -> prep -> syncer -> final -> session -> connection (the client
-// connection's reader is not an actor: its hand-over is the session hop's
-// enqueue time), found both by its zxid and by its session and cxid, in
-// causal order, with non-negative mailbox and handling times.
+// connection (its reader reading the request) -> session -> prep -> syncer
+// -> final -> session -> connection (the reply), found both by its zxid
+// and by its session and cxid, in causal order, with non-negative mailbox
+// and handling times.
 func TestSetDataHops(t *testing.T) {
 	srv, port := startTraced(t, nil)
 	c := connect(t, srv.Addr)
@@ -129,10 +129,10 @@ func TestSetDataHops(t *testing.T) {
 	for _, h := range hops {
 		t.Logf("%-8s %-42s %-26s queued %9dns handled %9dns zxid %s", h.Kind, h.PID, h.Message, h.QueuedNs, h.HandledNs, h.Zxid)
 	}
-	require.Equal(t, []string{"session", "prep", "syncer", "final", "session", "conn"}, kinds(hops))
-	require.Equal(t, []string{"*messages.ClientRequest", "*messages.ClientRequest", "*messages.Proposal",
-		"*messages.ProposalBatch", "*messages.WriteDone", "*messages.Reply"}, messagesOf(hops))
-	require.Equal(t, byZxid, hops[2:])
+	require.Equal(t, []string{"conn", "session", "prep", "syncer", "final", "session", "conn"}, kinds(hops))
+	require.Equal(t, []string{"read *messages.ClientRequest", "*messages.ClientRequest", "*messages.ClientRequest",
+		"*messages.Proposal", "*messages.ProposalBatch", "*messages.WriteDone", "*messages.Reply"}, messagesOf(hops))
+	require.Equal(t, byZxid, hops[3:])
 	for i, h := range hops {
 		require.Equal(t, int64(0), h.ServerID, "a standalone server records as server 0")
 		require.NotZero(t, h.Enqueued, "hop %d", i)

@@ -1,10 +1,11 @@
 // Command compare runs Corral and Apache ZooKeeper 3.8 (Debian's package)
 // side by side on this machine and prints the ratios Corral / Apache:
 // every `corral bench` workload, fsynced writes at 1, 8 and 64 clients,
-// memory after populating N znodes, restart time with that data, and watch
-// fan-out to W watchers. Both servers run standalone with the same zoo.cfg
-// (tickTime 2000, forceSync=yes) and their data directories side by side
-// under -dir, so they share the disk. tests/bench/compare.sh builds and runs
+// memory after populating N znodes, restart time with that data, watch
+// fan-out to W watchers, and (phase "ensemble") the request workloads
+// against 3-node ensembles of each plus failover time. Both servers run
+// with the same zoo.cfg (tickTime 2000, forceSync=yes) and their data
+// directories side by side under -dir, so they share the disk. tests/bench/compare.sh builds and runs
 // it; see docs/PERFORMANCE.md.
 //
 // Everything is bounded: each load run by its duration or count, each
@@ -42,6 +43,7 @@ type comparison struct {
 	rounds     int64
 	startLimit time.Duration
 	keepData   bool
+	failovers  int
 	phases     map[string]bool
 
 	rep     report
@@ -64,6 +66,7 @@ func main() {
 	flag.IntVar(&c.watchers, "watchers", 10_000, "sessions watching one znode in the fan-out run")
 	flag.Int64Var(&c.rounds, "watch-rounds", 20, "writes (rounds) of the fan-out run")
 	flag.DurationVar(&c.startLimit, "start-timeout", 10*time.Minute, "longest a server may take to start or restart")
+	flag.IntVar(&c.failovers, "failovers", 5, "ensemble phase: leader kills (kill -9) timed per ensemble; the median is reported")
 	flag.BoolVar(&c.keepData, "keep-data", false, "keep the servers' data directories (gigabytes after -populate 1000000); logs are always kept")
 	phases := flag.String("phases", "requests,sessions,watch,fsync,populate,ensemble", "which parts to run")
 	out := flag.String("json", "", "also write every measurement as JSON lines to this file")
@@ -132,7 +135,9 @@ func (c *comparison) run(ctx context.Context) error {
 		}
 	}
 	if c.phases["ensemble"] {
-		c.ensembleNotAvailable()
+		if err := c.ensemblePhase(ctx); err != nil {
+			return err
+		}
 	}
 	return ctx.Err()
 }
@@ -152,6 +157,9 @@ func (c *comparison) printSettings(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "load runs: %v each, %d sessions (pipelined: ×%d), 100-byte values, after a %v mixed warm-up per server\n",
 		c.duration, c.clients, c.pipeline, c.warmup)
+	if c.phases["ensemble"] {
+		fmt.Fprintf(w, "ensemble phase: 3 servers of each on loopback, the same settings plus initLimit=10, syncLimit=5 and server.N lines (Apache: QuorumPeerMain); sessions spread over the three; %d leader kills (kill -9) each\n", c.failovers)
+	}
 	fmt.Fprintln(w, "```")
 	return os.RemoveAll(filepath.Join(c.dir, "settings"))
 }

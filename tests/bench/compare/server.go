@@ -68,7 +68,18 @@ func zooCfg(dataDir string, port int) string {
 // newServer prepares name's directory under parent (removing an old one)
 // with a zoo.cfg on a free loopback port.
 func newServer(name, parent, corralBin, apacheHeap string) (*server, error) {
-	dir := filepath.Join(parent, name)
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	return newServerIn(name, filepath.Join(parent, name), corralBin, apacheHeap, port, nil)
+}
+
+// newServerIn prepares dir (removing an old one) for server name on the
+// given client port: a zoo.cfg with zooCfg's settings plus extra lines
+// (an ensemble member's server.N lines and myid go there; Apache then
+// runs QuorumPeerMain instead of ZooKeeperServerMain).
+func newServerIn(name, dir, corralBin, apacheHeap string, port int, member *memberCfg) (*server, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, err
 	}
@@ -76,13 +87,18 @@ func newServer(name, parent, corralBin, apacheHeap string) (*server, error) {
 	if err := os.MkdirAll(s.dataDir, 0o755); err != nil {
 		return nil, err
 	}
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
 	s.addr = "127.0.0.1:" + strconv.Itoa(port)
 	cfg := filepath.Join(dir, "zoo.cfg")
-	if err := os.WriteFile(cfg, []byte(zooCfg(s.dataDir, port)), 0o644); err != nil {
+	text := zooCfg(s.dataDir, port)
+	apacheMain := "org.apache.zookeeper.server.ZooKeeperServerMain"
+	if member != nil {
+		text += member.lines
+		apacheMain = "org.apache.zookeeper.server.quorum.QuorumPeerMain"
+		if err := os.WriteFile(filepath.Join(s.dataDir, "myid"), []byte(strconv.Itoa(member.id)+"\n"), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
 		return nil, err
 	}
 	switch name {
@@ -97,7 +113,7 @@ func newServer(name, parent, corralBin, apacheHeap string) (*server, error) {
 			"-Dzookeeper.log.dir=" + dir, "-Dlog4j.configuration=file:" + log4j,
 			"-Dzookeeper.jmx.log4j.disable=true", "-Djava.net.preferIPv4Stack=true",
 			"-cp", strings.Join(apacheClasspath, ":"),
-			"org.apache.zookeeper.server.ZooKeeperServerMain", cfg}
+			apacheMain, cfg}
 	default:
 		return nil, fmt.Errorf("unknown server %q", name)
 	}
@@ -168,6 +184,21 @@ func fourLetter(addr, cmd string) (string, error) {
 	}
 	b, err := io.ReadAll(nc)
 	return string(b), err
+}
+
+// kill9 kills the server's process group at once (SIGKILL) and waits for
+// it to exit.
+func (s *server) kill9() {
+	if s.cmd == nil {
+		return
+	}
+	select {
+	case <-s.exited:
+		return
+	default:
+	}
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	<-s.exited
 }
 
 // stop asks the server to shut down (SIGTERM) and kills it after grace.
