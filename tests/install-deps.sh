@@ -5,12 +5,15 @@
 #   python3-kazoo      the kazoo client, importable by /usr/bin/python3
 #   protobuf-compiler  protoc, for `make proto`
 #   libservlet-api-java javax.servlet for Apache's Jetty AdminServer (the admin API oracle)
+#   zookeeper-bin, libzookeeper-mt-dev  the C client (cli_mt, libzookeeper-mt and its headers; tests/clients)
+#   libcurator-framework-java, libcurator-recipes-java  Curator 5.4 (tests/clients, compiled with javac)
 #   procps, tmux       process inspection and pseudo-terminals for CLI tests
 #   iproute2, iptables network namespaces and partitions for the ensemble tests
 # Works as root without sudo; uses sudo otherwise.
 set -euo pipefail
 
-packages=(zookeeper python3-kazoo protobuf-compiler procps tmux libservlet-api-java iproute2 iptables)
+packages=(zookeeper python3-kazoo protobuf-compiler procps tmux libservlet-api-java iproute2 iptables
+	zookeeper-bin libzookeeper-mt-dev libcurator-framework-java libcurator-recipes-java)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "install-deps: not a Debian system; install the equivalents of: ${packages[*]}" >&2

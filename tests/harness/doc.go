@@ -4,7 +4,9 @@
 // listens on loopback only, is bounded by timeouts, and is stopped in
 // t.Cleanup, with its output shown when the test failed.
 //
-// The tools come from Debian packages installed by tests/install-deps.sh.
+// The tools come from Debian packages installed by tests/install-deps.sh;
+// RequireCClient and RequireCurator (clients.go) probe for the C client and
+// Curator that tests/clients drives.
 // Outside CI a missing tool skips the test with the install command; in CI
 // (CI set) it fails, so that a broken image never turns into a green run.
 package harness
