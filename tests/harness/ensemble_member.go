@@ -131,18 +131,7 @@ func (m *member) signal(sig syscall.Signal, grace time.Duration) bool {
 	if r == nil {
 		return true
 	}
-	select {
-	case <-r.exited:
-		return true
-	default:
-	}
-	_ = r.cmd.Process.Signal(sig)
-	select {
-	case <-r.exited:
-		return true
-	case <-time.After(grace):
-		return false
-	}
+	return signalExit(r.cmd, r.exited, sig, grace)
 }
 
 // logSize is the current size of the member's log, a mark for logSince.

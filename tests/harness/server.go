@@ -212,14 +212,21 @@ func (s *Server) signalAndWait(sig syscall.Signal, grace time.Duration) bool {
 	if r == nil {
 		return true
 	}
+	return signalExit(r.cmd, r.exited, sig, grace)
+}
+
+// signalExit sends sig to a process unless it already exited (exited is
+// closed once it has been waited for), and waits up to grace for it to
+// exit; it reports whether the process is gone.
+func signalExit(cmd *exec.Cmd, exited <-chan struct{}, sig syscall.Signal, grace time.Duration) bool {
 	select {
-	case <-r.exited:
+	case <-exited:
 		return true
 	default:
 	}
-	_ = r.cmd.Process.Signal(sig)
+	_ = cmd.Process.Signal(sig)
 	select {
-	case <-r.exited:
+	case <-exited:
 		return true
 	case <-time.After(grace):
 		return false
