@@ -66,11 +66,16 @@ type requests struct {
 	done     []doneSlot
 	doneNext atomic.Uint64
 	server   atomic.Int64
-	// slowNs and onSlow (set together under slowMu, read on every
-	// completion) make Ring.SetSlow's callback.
-	slowMu sync.RWMutex
-	slowNs int64
-	onSlow func(Done)
+	// slow is Ring.SetSlow's callback, read on every completion: an
+	// atomic pointer, not a read lock, whose counter every connection's
+	// goroutine would write on every request, from every core.
+	slow atomic.Pointer[slowLog]
+}
+
+// slowLog is the slow-request callback and its threshold.
+type slowLog struct {
+	ns int64
+	f  func(Done)
 }
 
 func (q *requests) init() {
@@ -100,7 +105,7 @@ func (r *Ring) BeginRequest(session int64, cxid int32, op int32, read int64) boo
 }
 
 // replied completes the request whose reply hop rec is, if it was begun.
-func (q *requests) replied(rec *Record) {
+func (q *requests) replied(rec *Hop) {
 	o := &q.open[openIndex(rec.Session, rec.Cxid)]
 	o.mu.Lock()
 	if o.read == 0 || o.session != rec.Session || o.cxid != rec.Cxid {
@@ -117,11 +122,8 @@ func (q *requests) replied(rec *Record) {
 		s.d = d
 	}
 	s.mu.Unlock()
-	q.slowMu.RLock()
-	f, limit := q.onSlow, q.slowNs
-	q.slowMu.RUnlock()
-	if f != nil && d.Duration() >= limit {
-		f(d)
+	if sl := q.slow.Load(); sl != nil && d.Duration() >= sl.ns {
+		sl.f(d)
 	}
 }
 
@@ -129,9 +131,11 @@ func (q *requests) replied(rec *Record) {
 // ns nanoseconds (the slow-request log), on the goroutine of the
 // connection that answered it: f must not block. A nil f turns it off.
 func (r *Ring) SetSlow(ns int64, f func(Done)) {
-	r.reqs.slowMu.Lock()
-	r.reqs.slowNs, r.reqs.onSlow = ns, f
-	r.reqs.slowMu.Unlock()
+	if f == nil {
+		r.reqs.slow.Store(nil)
+		return
+	}
+	r.reqs.slow.Store(&slowLog{ns: ns, f: f})
 }
 
 // Completed returns the completed requests still kept whose Seq is above

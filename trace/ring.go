@@ -7,8 +7,10 @@
 // Records are written on every traced message, from every actor's
 // goroutine, so writing is lock-cheap: one atomic add picks a slot, and a
 // per-slot mutex (uncontended unless writers lap the whole ring while one
-// of them is still writing) guards the copy. The ring holds no goroutine,
-// reads no clock and opens no socket: callers pass the times in.
+// of them is still writing) guards the copy. A slot holds no pointer (its
+// strings are Names, names.go), so the collector never scans the ring.
+// The ring holds no goroutine, reads no clock and opens no socket: callers
+// pass the times in.
 package trace
 
 import (
@@ -88,13 +90,25 @@ type Query struct {
 	Zxid    int64
 }
 
-// slot is padded to a whole number of cache lines: consecutive slots are
-// written at the same moment by different cores (a request's hops), and
-// without padding each write would steal its neighbour's line.
+// Hop is a record as the ring stores it, its strings interned (Name,
+// Ring.Intern): the form a writer that keeps its Names writes (the actor
+// trace hook), at no map lookup per record. Seq is set by PutHop.
+type Hop struct {
+	Seq                                       uint64
+	Kind, PID, Message, Packet, Event, Detail Name
+	Cxid                                      int32
+	Server, Session, Zxid                     int64
+	Enqueued, Started, Ended                  int64
+	From                                      int64
+}
+
+// slot is padded to a whole number of cache lines (two): consecutive
+// slots are written at the same moment by different cores (a request's
+// hops), and without padding each write would steal its neighbour's line.
 type slot struct {
-	mu  sync.Mutex
-	rec Record
-	_   [(cacheLine - (unsafe.Sizeof(sync.Mutex{})+unsafe.Sizeof(Record{}))%cacheLine) % cacheLine]byte
+	mu sync.Mutex
+	h  Hop
+	_  [(cacheLine - (unsafe.Sizeof(sync.Mutex{})+unsafe.Sizeof(Hop{}))%cacheLine) % cacheLine]byte
 }
 
 // cacheLine is the cache line size of the CPUs Corral runs on (x86-64,
@@ -118,6 +132,8 @@ type Ring struct {
 	// export, when set, also gets every record written (OTLP export,
 	// otlp_export.go); set once, before the ring is used.
 	export func(Record)
+	// names interns the strings of the records (names.go).
+	names nameTable
 }
 
 // SetExport makes every record written from now on also go to f, which
@@ -133,6 +149,7 @@ func NewRing(size int) *Ring {
 	}
 	r := &Ring{slots: make([]slot, size)}
 	r.reqs.init()
+	r.names.init()
 	r.enabled.Store(true)
 	r.sample.Store(1)
 	return r
@@ -154,6 +171,10 @@ func (r *Ring) SetSample(n int) {
 	}
 	r.sample.Store(uint32(min(n, 1<<31)))
 }
+
+// SampleEvery reports whether every request is recorded (sample 1): the
+// tracer's fast path, which skips the hash of Sampled.
+func (r *Ring) SampleEvery() bool { return r.sample.Load() <= 1 }
 
 // Sampled decides whether the request (session, cxid), or the txn zxid
 // when the message carries no request id, is recorded. The decision is a
@@ -178,25 +199,56 @@ func (r *Ring) Sampled(session int64, cxid int32, zxid int64) bool {
 }
 
 // Write stores a copy of rec (its Seq is assigned) unless recording is off.
-func (r *Ring) Write(rec Record) {
+func (r *Ring) Write(rec Record) { r.Put(&rec) }
+
+// Put is Write for a caller that has the record at hand (a record is
+// about 200 bytes). Put sets rec.Seq. Its strings are interned, a map
+// lookup each: a writer on every request keeps Names and calls PutHop.
+func (r *Ring) Put(rec *Record) {
+	if !r.Enabled() {
+		return
+	}
+	h := Hop{
+		Kind: r.Intern(rec.Kind), PID: r.Intern(rec.PID), Message: r.Intern(rec.Message),
+		Packet: r.Intern(rec.Packet), Event: r.Intern(rec.Event), Detail: r.Intern(rec.Detail),
+		Cxid: rec.Cxid, Server: rec.Server, Session: rec.Session, Zxid: rec.Zxid,
+		Enqueued: rec.Enqueued, Started: rec.Started, Ended: rec.Ended, From: rec.From,
+	}
+	r.PutHop(&h)
+	rec.Seq = h.Seq
+}
+
+// PutHop stores a copy of h (its Seq is assigned) unless recording is off.
+func (r *Ring) PutHop(h *Hop) {
 	if !r.Enabled() {
 		return
 	}
 	seq := r.next.Add(1)
 	s := &r.slots[(seq-1)%uint64(len(r.slots))]
-	rec.Seq = seq
+	h.Seq = seq
 	s.mu.Lock()
 	// A writer that lapped the ring while this one waited may have stored
 	// a newer record: keep the newer one.
-	if s.rec.Seq < seq {
-		s.rec = rec
+	if s.h.Seq < seq {
+		s.h = *h
 	}
 	s.mu.Unlock()
-	if rec.Kind == KindConn && rec.Message == ReplyMessage && rec.Event == "" {
-		r.reqs.replied(&rec)
+	if h.Kind&0xffff == idxConn && h.Message&0xffff == idxReply && h.Event == 0 {
+		r.reqs.replied(h)
 	}
 	if r.export != nil {
-		r.export(rec)
+		r.export(r.record(h))
+	}
+}
+
+// record is h with its Names resolved.
+func (r *Ring) record(h *Hop) Record {
+	n := &r.names
+	return Record{
+		Seq: h.Seq, Kind: n.resolve(h.Kind), PID: n.resolve(h.PID), Server: h.Server,
+		Message: n.resolve(h.Message), Session: h.Session, Cxid: h.Cxid, Zxid: h.Zxid,
+		Enqueued: h.Enqueued, Started: h.Started, Ended: h.Ended,
+		Event: n.resolve(h.Event), Detail: n.resolve(h.Detail), Packet: n.resolve(h.Packet), From: h.From,
 	}
 }
 
@@ -207,9 +259,10 @@ func (r *Ring) Written() uint64 { return r.next.Load() }
 // Find returns copies of the records that q matches, in the order their handling started (causal order).
 func (r *Ring) Find(q Query) []Record {
 	var out []Record
-	r.each(func(rec *Record) {
-		if q.Match(rec) {
-			out = append(out, *rec)
+	r.each(func(h *Hop) {
+		// Match reads only the ids, which a Hop has as they are.
+		if q.Match(&Record{Session: h.Session, Cxid: h.Cxid, Zxid: h.Zxid}) {
+			out = append(out, r.record(h))
 		}
 	})
 	// Causal order is the order handling started: a hop is recorded when
@@ -235,17 +288,17 @@ func (r *Ring) Find(q Query) []Record {
 // Len is how many records the ring holds now (at most Cap).
 func (r *Ring) Len() int {
 	n := 0
-	r.each(func(*Record) { n++ })
+	r.each(func(*Hop) { n++ })
 	return n
 }
 
-// each calls f with every written slot's record, under that slot's lock.
-func (r *Ring) each(f func(*Record)) {
+// each calls f with every written slot's hop, under that slot's lock.
+func (r *Ring) each(f func(*Hop)) {
 	for i := range r.slots {
 		s := &r.slots[i]
 		s.mu.Lock()
-		if s.rec.Seq != 0 {
-			f(&s.rec)
+		if s.h.Seq != 0 {
+			f(&s.h)
 		}
 		s.mu.Unlock()
 	}

@@ -118,7 +118,7 @@ func TestBoundUnderLongLoad(t *testing.T) {
 			require.Equal(t, uint64(writers*each), r.Written())
 			require.Equal(t, size, r.Len())
 			var all []Record
-			r.each(func(x *Record) { all = append(all, *x) })
+			r.each(func(x *Hop) { all = append(all, r.record(x)) })
 			minSeq := uint64(writers*each - size + 1)
 			for _, x := range all {
 				require.GreaterOrEqual(t, x.Seq, minSeq, "an old record survived")

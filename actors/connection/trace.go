@@ -40,14 +40,19 @@ func (c *Conn) beginTrace(session int64, hdr wire.RequestHeader, readAt int64) (
 	return true, instrument.Now()
 }
 
-// traceRead records the read hop.
+// traceRead records the read hop. It is written as a trace.Hop: its kind
+// and message are names every ring has fixed, and its PID, the same string
+// on every request of the connection, is found in the ring's cache of
+// recent names, so the hop costs no map lookup.
 func (c *Conn) traceRead(session int64, cxid int32, readAt, sentAt int64) {
+	ring := c.deps.Traces
 	pid := ""
 	if c.pid != nil {
 		pid = c.pid.Id
 	}
-	c.deps.Traces.Write(trace.Record{
-		Kind: trace.KindConn, PID: pid, Server: c.deps.ServerID, Message: trace.ReadMessage,
+	ring.PutHop(&trace.Hop{
+		Kind: ring.Intern(trace.KindConn), PID: ring.Intern(pid), Server: c.deps.ServerID,
+		Message: ring.Intern(trace.ReadMessage),
 		Session: session, Cxid: cxid, Enqueued: readAt, Started: sentAt, Ended: max(instrument.Now(), sentAt),
 	})
 }

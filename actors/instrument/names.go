@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"unsafe"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/corral-zk/corral/messages"
+	"github.com/corral-zk/corral/trace"
 )
 
 // typeName is the Go type of a message as records show it
@@ -70,4 +72,47 @@ func panicText(reason any) string {
 		s = s[:maxPanicText] + "…"
 	}
 	return s
+}
+
+// nameCache keeps, on one actor's goroutine, the ring Names of the strings
+// of its hops (kind, PID, the few message and packet types it handles),
+// so that writing a hop interns nothing. Names are valid for one
+// generation of the ring's name table (trace.Ring.NameGen).
+type nameCache struct {
+	gen       uint32
+	kind, pid trace.Name
+	keys      [nameCacheSize]string
+	vals      [nameCacheSize]trace.Name
+	next      int
+}
+
+// nameCacheSize is how many message and packet types an actor's cache
+// keeps: a learner handler sees ClientRequest and QuorumPacket with four
+// packet types; more only cost a map lookup now and then.
+const nameCacheSize = 8
+
+// check empties the cache when the ring's table started a new generation.
+func (c *nameCache) check(ring *trace.Ring) {
+	if g := ring.NameGen(); g != c.gen {
+		*c = nameCache{gen: g}
+	}
+}
+
+// name is s's Name ("" is 0), interned on a miss.
+func (c *nameCache) name(ring *trace.Ring, s string) trace.Name {
+	if s == "" {
+		return 0
+	}
+	for k := range c.keys {
+		// The strings are the same constants hop after hop: comparing
+		// their data pointers first spares the byte comparison.
+		if c.vals[k] != 0 && len(c.keys[k]) == len(s) &&
+			(unsafe.StringData(c.keys[k]) == unsafe.StringData(s) || c.keys[k] == s) {
+			return c.vals[k]
+		}
+	}
+	n := ring.Intern(s)
+	c.keys[c.next], c.vals[c.next] = s, n
+	c.next = (c.next + 1) % nameCacheSize
+	return n
 }

@@ -3,6 +3,7 @@ package instrument
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/corral-zk/corral/messages"
@@ -93,16 +94,25 @@ type tracingMailbox struct {
 	actor.Mailbox
 	t    *Tracer
 	kind string
+	// spare is a stamp the actor is done with, for the next sender to
+	// take: an actor with one message in flight at a time (a session, a
+	// connection) reuses one stamp, without sync.Pool's per-P queues
+	// (a quarter of a hop's instructions). Others fall back to the pool.
+	spare atomic.Pointer[stamp]
 }
 
 func (m *tracingMailbox) PostUserMessage(msg any) {
 	if m.t.ring.Enabled() {
-		if inner := actor.UnwrapEnvelopeMessage(msg); carriesIDs(inner) {
-			// The ids are gathered and sampled on the stack: a message
-			// that is not sampled costs no allocation.
-			var buf [1]HopIDs
-			if ids := sampled(m.t.ring, appendIDs(buf[:0], inner)); len(ids) > 0 {
-				st := stampPool.Get().(*stamp)
+		// The ids are gathered and sampled on the stack: a message that
+		// carries none, or is not sampled, costs a type switch and no
+		// allocation.
+		var buf [1]HopIDs
+		if ids := appendIDs(buf[:0], actor.UnwrapEnvelopeMessage(msg)); len(ids) > 0 {
+			if ids = sampled(m.t.ring, ids); len(ids) > 0 {
+				st := m.spare.Swap(nil)
+				if st == nil {
+					st = stampPool.Get().(*stamp)
+				}
 				st.msg = msg
 				if len(ids) == 1 {
 					st.inline[0] = ids[0]
@@ -126,7 +136,20 @@ var stampPool = sync.Pool{New: func() any { return new(stamp) }}
 // RegisterHandlers puts the tracing invoker between the mailbox and the
 // actor context.
 func (m *tracingMailbox) RegisterHandlers(invoker actor.MessageInvoker, dispatcher actor.Dispatcher) {
-	m.Mailbox.RegisterHandlers(&tracingInvoker{next: invoker, t: m.t, kind: m.kind}, dispatcher)
+	// The invoker is an object of its own: its fields change on every
+	// message, on the actor's core, and would otherwise share a cache line
+	// with the fields every sender reads.
+	m.Mailbox.RegisterHandlers(&tracingInvoker{next: invoker, t: m.t, mb: m, kind: m.kind}, dispatcher)
+}
+
+// recycle gives back a stamp whose hop is written.
+func (m *tracingMailbox) recycle(st *stamp) {
+	*st = stamp{}
+	if m.spare.Load() == nil {
+		m.spare.Store(st)
+		return
+	}
+	stampPool.Put(st)
 }
 
 // tracingInvoker is the actor context as the mailbox sees it. Its fields
@@ -135,6 +158,7 @@ func (m *tracingMailbox) RegisterHandlers(invoker actor.MessageInvoker, dispatch
 type tracingInvoker struct {
 	next actor.MessageInvoker
 	t    *Tracer
+	mb   *tracingMailbox
 	kind string
 	pid  string
 
@@ -151,6 +175,8 @@ type tracingInvoker struct {
 	crashed    *crash
 	restarting *crash
 	restartAt  int64
+	// names are the ring Names of this actor's strings (names.go).
+	names nameCache
 }
 
 func (i *tracingInvoker) InvokeUserMessage(msg any) {
@@ -169,8 +195,7 @@ func (i *tracingInvoker) InvokeUserMessage(msg any) {
 	ended := max(now(), started)
 	i.cur, i.lastEnd = nil, ended
 	i.writeHop(st, started, ended)
-	*st = stamp{}
-	stampPool.Put(st)
+	i.mb.recycle(st)
 }
 
 func (i *tracingInvoker) InvokeSystemMessage(msg any) {
@@ -234,22 +259,30 @@ func (i *tracingInvoker) self() string {
 	return i.pid
 }
 
-// writeHop writes one record per request of the stamped message.
+// writeHop writes one record per request of the stamped message. Its
+// strings go in as the Names this actor keeps: no map lookup per record.
 func (i *tracingInvoker) writeHop(st *stamp, started, ended int64) {
 	inner := actor.UnwrapEnvelopeMessage(st.msg)
-	rec := trace.Record{
-		Kind: i.kind, PID: i.self(), Server: i.t.server, Message: typeName(inner),
+	ring := i.t.ring
+	c := &i.names
+	c.check(ring)
+	if c.kind == 0 {
+		c.kind = ring.Intern(i.kind)
+	}
+	if c.pid == 0 {
+		c.pid = ring.Intern(i.self())
+	}
+	packet, from := packetOf(inner)
+	h := trace.Hop{
+		Kind: c.kind, PID: c.pid, Server: i.t.server, Message: c.name(ring, typeName(inner)),
+		Packet: c.name(ring, packet), From: from,
 		Enqueued: st.enqueued, Started: started, Ended: ended,
 	}
-	rec.Packet, rec.From = packetOf(inner)
-	rec.Packet, rec.From = packetOf(actor.UnwrapEnvelopeMessage(st.msg))
 	for _, id := range st.ids {
-		rec.Session, rec.Cxid, rec.Zxid = id.Session, id.Cxid, id.Zxid
-		i.t.write(rec)
+		h.Session, h.Cxid, h.Zxid = id.Session, id.Cxid, id.Zxid
+		ring.PutHop(&h)
 	}
 }
-
-func (t *Tracer) write(rec trace.Record) { t.ring.Write(rec) }
 
 // writeEvent writes a supervision event for every request of c.
 func (t *Tracer) writeEvent(c *crash, event, detail string, started, ended int64) {
@@ -259,7 +292,7 @@ func (t *Tracer) writeEvent(c *crash, event, detail string, started, ended int64
 	}
 	for _, id := range c.ids {
 		rec.Session, rec.Cxid, rec.Zxid = id.Session, id.Cxid, id.Zxid
-		t.write(rec)
+		t.ring.Put(&rec)
 	}
 }
 
@@ -302,8 +335,13 @@ func directiveText(d actor.Directive) string {
 	return d.String()
 }
 
-// sampled keeps the ids of the sampled requests, in place.
+// sampled keeps the ids of the sampled requests, in place. Every request
+// is sampled at the default (corral.trace.sample=1): that case costs one
+// load, not a hash per id.
 func sampled(ring *trace.Ring, ids []HopIDs) []HopIDs {
+	if ring.SampleEvery() {
+		return ids
+	}
 	kept := ids[:0]
 	for _, id := range ids {
 		if ring.Sampled(id.Session, id.Cxid, id.Zxid) {
@@ -311,18 +349,6 @@ func sampled(ring *trace.Ring, ids []HopIDs) []HopIDs {
 		}
 	}
 	return kept
-}
-
-// carriesIDs is the cheap first test of the mailbox: whether msg is of a
-// type that may carry trace ids (see appendIDs).
-func carriesIDs(msg any) bool {
-	switch msg.(type) {
-	case *messages.ClientRequest, *messages.Txn, *messages.Proposal, *messages.ProposalBatch,
-		*messages.Reply, *messages.WriteDone, *messages.WatchEvent, *messages.QuorumPacket, *messages.ZabPacket,
-		*messages.OwnedRequest:
-		return true
-	}
-	return false
 }
 
 // IDs returns the request and txn ids msg carries: none for a message
