@@ -50,7 +50,11 @@ func runLs(s *Shell, words []string) (bool, error) {
 	if cl.has("R") {
 		return watch, visitSubTreeDFS(s.c(), path, watch, func(p string) { fmt.Fprintln(s.out, p) })
 	}
-	children, stat, err := s.c().GetChildren2(ctx, path, watch)
+	zk, err := s.cpath(path)
+	if err != nil {
+		return false, err
+	}
+	children, stat, err := zk.GetChildren2(ctx, path, watch)
 	if err != nil {
 		return false, err
 	}
@@ -76,7 +80,11 @@ func runGet(s *Shell, words []string) (bool, error) {
 		return false, err
 	}
 	watch := cl.has("w")
-	data, stat, err := s.c().GetData(ctx, cl.args[1], watch)
+	zk, err := s.cpath(cl.args[1])
+	if err != nil {
+		return false, err
+	}
+	data, stat, err := zk.GetData(ctx, cl.args[1], watch)
 	if err != nil {
 		return false, err
 	}
@@ -101,7 +109,11 @@ func runStat(s *Shell, words []string) (bool, error) {
 		return false, err
 	}
 	path, watch := cl.args[1], cl.has("w")
-	stat, err := s.c().Exists(ctx, path, watch)
+	zk, err := s.cpath(path)
+	if err != nil {
+		return false, err
+	}
+	stat, err := zk.Exists(ctx, path, watch)
 	if err != nil {
 		return false, err
 	}
@@ -120,7 +132,11 @@ func runGetACL(s *Shell, words []string) (bool, error) {
 	if len(cl.args) < 2 {
 		return false, usageErr("getAcl")
 	}
-	acl, stat, err := s.c().GetACL(ctx, cl.args[1])
+	zk, err := s.cpath(cl.args[1])
+	if err != nil {
+		return false, err
+	}
+	acl, stat, err := zk.GetACL(ctx, cl.args[1])
 	if err != nil {
 		return false, err
 	}
@@ -156,7 +172,11 @@ func runGetAllChildrenNumber(s *Shell, words []string) (bool, error) {
 	if len(cl.args) < 2 {
 		return false, usageErr("getAllChildrenNumber")
 	}
-	n, err := s.c().GetAllChildrenNumber(ctx, cl.args[1])
+	zk, err := s.cpath(cl.args[1])
+	if err != nil {
+		return false, err
+	}
+	n, err := zk.GetAllChildrenNumber(ctx, cl.args[1])
 	if err != nil {
 		return false, err
 	}
@@ -255,7 +275,11 @@ func runSync(s *Shell, words []string) (bool, error) {
 	if len(cl.args) < 2 {
 		return false, usageErr("sync")
 	}
-	err = s.c().Sync(ctx, cl.args[1])
+	zk, err := s.cpath(cl.args[1])
+	if err != nil {
+		return false, err
+	}
+	err = zk.Sync(ctx, cl.args[1])
 	var ae *client.ArgumentError
 	switch {
 	case err == nil:

@@ -25,6 +25,12 @@ func runAddAuth(s *Shell, words []string) (bool, error) {
 	if len(cl.args) >= 3 {
 		auth = []byte(cl.args[2])
 	}
+	if s.zk == nil && s.lazy {
+		// One-shot: the command is the last, and zkCli exits before the
+		// auth is even sent; connecting for it would only print a
+		// connection event, or not, depending on timing.
+		return false, nil
+	}
 	s.c().AddAuth(cl.args[1], auth)
 	return false, nil
 }
@@ -48,7 +54,11 @@ func runAddWatch(s *Shell, words []string) (bool, error) {
 			return false, usageErr("addWatch")
 		}
 	}
-	return false, s.c().AddWatch(ctx, cl.args[1], mode)
+	zk, err := s.cpath(cl.args[1])
+	if err != nil {
+		return false, err
+	}
+	return false, zk.AddWatch(ctx, cl.args[1], mode)
 }
 
 func runRemoveWatches(s *Shell, words []string) (bool, error) {
@@ -66,7 +76,11 @@ func runRemoveWatches(s *Shell, words []string) (bool, error) {
 	case cl.has("d"):
 		typ = wire.WatcherData
 	}
-	if err := s.c().RemoveWatches(ctx, cl.args[1], typ, cl.has("l")); err != nil {
+	zk, err := s.cpath(cl.args[1])
+	if err != nil {
+		return false, err
+	}
+	if err := zk.RemoveWatches(ctx, cl.args[1], typ, cl.has("l")); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -108,7 +108,11 @@ func runSet(s *Shell, words []string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	stat, err := s.c().SetData(ctx, cl.args[1], []byte(cl.args[2]), version)
+	zk, err := s.cpath(cl.args[1])
+	if err != nil {
+		return false, err
+	}
+	stat, err := zk.SetData(ctx, cl.args[1], []byte(cl.args[2]), version)
 	if err != nil {
 		return false, err
 	}
@@ -135,7 +139,11 @@ func runDelete(s *Shell, words []string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return false, s.c().Delete(ctx, cl.args[1], version)
+	zk, err := s.cpath(cl.args[1])
+	if err != nil {
+		return false, err
+	}
+	return false, zk.Delete(ctx, cl.args[1], version)
 }
 
 func runDeleteAll(s *Shell, words []string) (bool, error) {
@@ -190,7 +198,11 @@ func runSetACL(s *Shell, words []string) (bool, error) {
 			}
 		})
 	}
-	stat, err := s.c().SetACL(ctx, path, acl, version)
+	zk, err := s.cpath(path)
+	if err != nil {
+		return false, err
+	}
+	stat, err := zk.SetACL(ctx, path, acl, version)
 	if err != nil {
 		return false, err
 	}

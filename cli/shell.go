@@ -131,6 +131,19 @@ func (s *Shell) c() *client.Conn {
 	return s.zk
 }
 
+// cpath is c for a command on path: in lazy (one-shot) mode a path the
+// client would refuse anyway (client.ValidatePath) is refused before the
+// session opens, so that the command prints its error and no connection
+// event, every time (zkCli's one-shot `get nopath` never connects).
+func (s *Shell) cpath(path string) (*client.Conn, error) {
+	if s.zk == nil && s.lazy {
+		if err := client.ValidatePath(path); err != nil {
+			return nil, err
+		}
+	}
+	return s.c(), nil
+}
+
 func (s *Shell) setLazy(v bool) {
 	s.mu.Lock()
 	s.lazy = v
