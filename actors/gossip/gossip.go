@@ -177,13 +177,9 @@ func (g *Gossip) spread() {
 // change is spread in the background, the latest one winning. Actors call
 // it (the peer, when its role changes).
 func (g *Gossip) Update(m *messages.MemberMeta) error {
-	b, err := encodeMeta(m)
-	if err != nil {
+	if err := g.store(m); err != nil {
 		return err
 	}
-	g.mu.Lock()
-	g.meta = b
-	g.mu.Unlock()
 	select {
 	case g.updated <- struct{}{}:
 	default: // a spread is pending; it will send the latest metadata
@@ -217,6 +213,18 @@ func (g *Gossip) Join(seeds []string) int {
 	return n
 }
 
+// store makes m what NodeMeta answers from now on.
+func (g *Gossip) store(m *messages.MemberMeta) error {
+	b, err := encodeMeta(m)
+	if err != nil {
+		return err
+	}
+	g.mu.Lock()
+	g.meta = b
+	g.mu.Unlock()
+	return nil
+}
+
 func encodeMeta(m *messages.MemberMeta) ([]byte, error) {
 	b, err := proto.Marshal(m)
 	if err != nil {
@@ -231,13 +239,9 @@ func encodeMeta(m *messages.MemberMeta) ([]byte, error) {
 // SetMeta changes what this server says about itself and spreads it,
 // waiting up to a second for the broadcast (Update does not wait).
 func (g *Gossip) SetMeta(m *messages.MemberMeta) error {
-	b, err := encodeMeta(m)
-	if err != nil {
+	if err := g.store(m); err != nil {
 		return err
 	}
-	g.mu.Lock()
-	g.meta = b
-	g.mu.Unlock()
 	if g.list != nil {
 		return g.list.UpdateNode(time.Second)
 	}
